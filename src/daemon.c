@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The daemon's event loop: netlink events update the kernel mirror, and any
+ * change (an event, a health transition, a reload) schedules one reconcile
+ * that builds the plan afresh and applies the difference. A failed
+ * reconcile keeps what was applied and is retried with backoff.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <systemd/sd-daemon.h>
+
+#include "daemon.h"
+#include "dlink.h"
+#include "log.h"
+#include "rt.h"
+
+#define RETRY_MIN_MS	100
+#define RETRY_MAX_MS	30000
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+retry_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	daemon_schedule(d);
+	return 0;
+}
+
+static void
+schedule_retry(struct daemon *d)
+{
+	uint64_t now;
+
+	d->retry_ms = d->retry_ms ? d->retry_ms * 2 : RETRY_MIN_MS;
+	if (d->retry_ms > RETRY_MAX_MS)
+		d->retry_ms = RETRY_MAX_MS;
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	if (d->retry_src) {
+		sd_event_source_set_time(d->retry_src,
+		    now + d->retry_ms * 1000ULL);
+		sd_event_source_set_enabled(d->retry_src, SD_EVENT_ONESHOT);
+	} else {
+		sd_event_add_time(d->ev, &d->retry_src, CLOCK_MONOTONIC,
+		    now + d->retry_ms * 1000ULL, 1000, retry_cb, d);
+	}
+	log_info("reconcile failed; retrying in %u ms", d->retry_ms);
+}
+
+/* Build the plan from the current inputs and apply it. Callable from any
+ * callback of the loop. */
+static int
+reconcile(struct daemon *d)
+{
+	struct plan_link_in *in_links;
+	struct plan_input in;
+	struct plan p;
+	struct reconcile_stats st;
+	uint64_t t0 = mono_us();
+	unsigned int i;
+	int rc, frc;
+
+	in_links = calloc(d->conf->nlinks ? d->conf->nlinks : 1,
+	    sizeof(*in_links));
+	if (!in_links)
+		return -ENOMEM;
+	for (i = 0; i < d->conf->nlinks; i++)
+		dlink_plan_input(&d->links[i], &in_links[i]);
+	in.conf = d->conf;
+	in.obs = &d->obs;
+	in.links = in_links;
+	rc = plan_build(&in, &p);
+	free(in_links);
+	if (rc < 0) {
+		log_warnx("plan: %s", strerror(-rc));
+		return rc;
+	}
+
+	reconcile_sysctls(&p);
+	rc = reconcile_apply(d->rt, d->conf, &p, &d->obs, &st);
+	if (st.added || st.replaced || st.deleted || st.errors)
+		log_debug("reconcile: %u added, %u replaced, %u deleted, "
+		    "%u failed", st.added, st.replaced, st.deleted, st.errors);
+	frc = dlink_apply_firewall(d, &p);
+	if (frc < 0 && rc == 0)
+		rc = frc;
+	dlink_after_plan(d, &p);
+
+	if (d->have_plan)
+		plan_free(&d->plan);
+	d->plan = p;
+	d->have_plan = true;
+	d->reconciles++;
+	d->last_reconcile_us = mono_us() - t0;
+	if (rc < 0) {
+		d->reconcile_errors++;
+		schedule_retry(d);
+	} else {
+		d->retry_ms = 0;
+	}
+	return rc;
+}
+
+static int
+defer_cb(sd_event_source *s, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (!d->stopping)
+		reconcile(d);
+	return 0;
+}
+
+void
+daemon_schedule(struct daemon *d)
+{
+	if (d->defer_src)
+		sd_event_source_set_enabled(d->defer_src, SD_EVENT_ONESHOT);
+}
+
+static int
+rt_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *d = userdata;
+	int rc;
+
+	rc = rt_read_events(d->rt, &d->obs);
+	if (rc == -ENOBUFS) {
+		log_info("netlink events overflowed; dumping afresh");
+		d->resyncs++;
+		if ((rc = rt_dump(d->rt, &d->obs)) < 0) {
+			log_warnx("netlink dump: %s", strerror(-rc));
+			schedule_retry(d);
+			return 0;
+		}
+		rc = 1;
+	} else if (rc < 0) {
+		log_warnx("netlink events: %s", strerror(-rc));
+		return 0;
+	}
+	if (rc > 0) {
+		dlink_observe(d);
+		daemon_schedule(d);
+	}
+	return 0;
+}
+
+static int
+signal_cb(sd_event_source *s, const struct signalfd_siginfo *si,
+    void *userdata)
+{
+	struct daemon *d = userdata;
+
+	switch (si->ssi_signo) {
+	case SIGHUP:
+		daemon_reload(d, NULL);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: removing uplinkd's routes, rules, "
+		    "nexthops and firewall", si->ssi_signo);
+		d->stopping = true;
+		sd_notify(0, "STOPPING=1");
+		sd_event_exit(d->ev, 0);
+		break;
+	}
+	return 0;
+}
+
+int
+daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	sigset_t mask;
+	unsigned int i;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	kstate_init(&d->obs);
+	d->conf = c;
+	d->conf_path = strdup(conf_path);
+	if (!d->conf_path)
+		return -ENOMEM;
+	if ((rc = dlink_init_all(d)) < 0)
+		return rc;
+
+	if ((rc = sd_event_default(&d->ev)) < 0)
+		return rc;
+	sigemptyset(&mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if ((rc = sd_event_add_signal(d->ev, &d->sig_src[i], sigs[i],
+		    signal_cb, d)) < 0)
+			return rc;
+
+	d->rt = rt_open(1);
+	if (!d->rt) {
+		rc = -errno;
+		log_warn("netlink");
+		return rc;
+	}
+	rt_set_route_filter(d->rt, c->table_base, c->table_base +
+	    CONF_MAX_LINKS);
+	if ((rc = rt_dump(d->rt, &d->obs)) < 0) {
+		log_warnx("netlink dump: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = sd_event_add_io(d->ev, &d->rt_src, rt_event_fd(d->rt),
+	    EPOLLIN, rt_cb, d)) < 0)
+		return rc;
+	if ((rc = sd_event_add_defer(d->ev, &d->defer_src, defer_cb, d)) < 0)
+		return rc;
+	sd_event_source_set_enabled(d->defer_src, SD_EVENT_OFF);
+	sd_event_set_watchdog(d->ev, true);
+
+	dlink_observe(d);
+	if ((rc = dlink_start(d)) < 0)
+		return rc;
+	reconcile(d);
+	return 0;
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	int rc;
+
+	d->ready = true;
+	sd_notify(0, "READY=1\nSTATUS=running");
+	log_info("ready: %u links", d->conf->nlinks);
+	rc = sd_event_loop(d->ev);
+
+	/* SIGTERM: leave nothing of ours behind */
+	{
+		struct reconcile_stats st;
+
+		dlink_stop(d);
+		rt_dump(d->rt, &d->obs);
+		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
+		dlink_remove_firewall(d);
+		log_info("removed %u objects%s", st.deleted, st.errors ?
+		    ", some could not be removed" : "");
+	}
+	return rc;
+}
+
+void
+daemon_fini(struct daemon *d)
+{
+	unsigned int i;
+
+	dlink_fini_all(d);
+	for (i = 0; i < sizeof(d->sig_src) / sizeof(d->sig_src[0]); i++)
+		sd_event_source_unref(d->sig_src[i]);
+	sd_event_source_unref(d->rt_src);
+	sd_event_source_unref(d->defer_src);
+	sd_event_source_unref(d->retry_src);
+	if (d->rt)
+		rt_close(d->rt);
+	sd_event_unref(d->ev);
+	kstate_clear(&d->obs);
+	if (d->have_plan)
+		plan_free(&d->plan);
+	free(d->fw_applied);
+	free(d->conf_path);
+	conf_free(d->conf);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+daemon_reload(struct daemon *d, FILE *errf)
+{
+	struct conf *nc;
+	int rc;
+
+	sd_notify(0, "RELOADING=1");
+	nc = conf_load(d->conf_path, errf ? errf : stderr);
+	if (!nc) {
+		log_warnx("reload: %s has errors; keeping the running "
+		    "configuration", d->conf_path);
+		sd_notify(0, "READY=1\nSTATUS=reload failed");
+		return -EINVAL;
+	}
+	conf_assign_ids(nc, d->conf);
+	if (nc->table_base != d->conf->table_base ||
+	    nc->rule_priority_base != d->conf->rule_priority_base ||
+	    nc->nexthop_id_base != d->conf->nexthop_id_base ||
+	    nc->route_protocol != d->conf->route_protocol ||
+	    nc->fwmark_mask != d->conf->fwmark_mask) {
+		/* the old objects would be orphaned: remove them first */
+		struct reconcile_stats st;
+
+		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
+		rt_set_route_filter(d->rt, nc->table_base, nc->table_base +
+		    CONF_MAX_LINKS);
+		rt_dump(d->rt, &d->obs);
+	}
+	if ((rc = dlink_reload(d, nc)) < 0) {
+		conf_free(nc);
+		sd_notify(0, "READY=1\nSTATUS=reload failed");
+		return rc;
+	}
+	log_info("reload: %s: %u links", d->conf_path, d->conf->nlinks);
+	reconcile(d);
+	sd_notify(0, "READY=1\nSTATUS=running");
+	return 0;
+}
+
+int
+daemon_drain(struct daemon *d, const char *link, bool drained)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->conf->nlinks; i++)
+		if (strcmp(d->conf->links[i].name, link) == 0) {
+			dlink_set_drained(&d->links[i], drained);
+			log_info("link %s: %s", link, drained ? "drained" :
+			    "undrained");
+			reconcile(d);
+			return 0;
+		}
+	return -ENOENT;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The running daemon: one sd-event loop that mirrors the kernel over
+ * netlink, probes each link, keeps each link's health, and reconciles the
+ * kernel to the plan whenever any of that changes.
+ */
+#ifndef UPLINKD_DAEMON_H
+#define UPLINKD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "conf.h"
+#include "health.h"
+#include "kobj.h"
+#include "plan.h"
+#include "reconcile.h"
+
+struct rt;
+struct dlink;
+
+#define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
+
+struct daemon_event {
+	uint64_t when_s;		/* unix seconds */
+	char link[CONF_NAME_MAX];
+	enum health_state from, to;
+	char family;			/* '4' or '6' */
+	char reason[160];
+};
+
+struct daemon {
+	sd_event *ev;
+	struct conf *conf;
+	char *conf_path;
+	struct rt *rt;
+	struct kstate obs;
+	struct plan plan;
+	bool have_plan;
+	struct dlink *links;		/* conf->nlinks, same order */
+	sd_event_source *rt_src;
+	sd_event_source *defer_src;	/* a reconcile is due */
+	sd_event_source *retry_src;	/* a failed reconcile, again later */
+	sd_event_source *sig_src[4];
+	unsigned int retry_ms;
+	char *fw_applied;		/* last nft text applied; NULL: none */
+	bool probes_enabled;
+	bool ready;
+	bool stopping;
+
+	/* figures for status and metrics */
+	uint64_t reconciles, reconcile_errors, last_reconcile_us;
+	uint64_t resyncs;
+	struct daemon_event events[DAEMON_EVENTS_MAX];
+	unsigned int nevents;		/* total ever; ring index % MAX */
+};
+
+/* Set up everything (netlink, signals, first dump and reconcile); fatal
+ * errors are reported and returned as -errno before the loop starts. */
+int daemon_init(struct daemon *d, struct conf *c, const char *conf_path);
+int daemon_run(struct daemon *d);
+void daemon_fini(struct daemon *d);
+
+/* Ask for a reconcile at the next turn of the loop. */
+void daemon_schedule(struct daemon *d);
+
+/* Parse conf_path afresh and switch to it; on any error keep the running
+ * config, write the errors to errf and return -EINVAL. */
+int daemon_reload(struct daemon *d, FILE *errf);
+
+/* Drain or undrain a link by name: 0 or -ENOENT. */
+int daemon_drain(struct daemon *d, const char *link, bool drained);
+
+#endif

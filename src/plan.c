@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * plan_build turns the config, each link's health and the observed kernel
+ * state into the kernel objects that should exist: per link a routing table
+ * (connected route and default route), fwmark and source rules, nexthops and
+ * the weighted resilient group of the links that take new connections, and
+ * the sysctls the setup needs. Pure: no clock, no sockets, no globals.
+ */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "plan.h"
+
+static const struct kaddr *
+find_addr(const struct kstate *obs, int ifindex, int family)
+{
+	const struct kaddr *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < obs->naddrs; i++) {
+		const struct kaddr *a = &obs->addrs[i];
+
+		if (a->ifindex != ifindex || a->local.addr.family != family)
+			continue;
+		if (a->scope != RT_SCOPE_UNIVERSE)
+			continue;
+		/* IFA_F_TENTATIVE 0x40, IFA_F_DEPRECATED 0x20,
+		 * IFA_F_DADFAILED 0x08: not usable as a source */
+		if (a->flags & (0x40 | 0x20 | 0x08))
+			continue;
+		/* the lowest address wins: stable whatever the dump order */
+		if (!best || addr_cmp(&a->local.addr, &best->local.addr) < 0)
+			best = a;
+	}
+	return best;
+}
+
+/* The default route a DHCP client, a PPP daemon or router advertisements
+ * left for this interface outside uplinkd's tables: the lowest metric. */
+static const struct kroute *
+find_default(const struct conf *c, const struct kstate *obs, int ifindex,
+    int family)
+{
+	const struct kroute *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < obs->nroutes; i++) {
+		const struct kroute *r = &obs->routes[i];
+
+		if (r->family != family || r->dst.len != 0 ||
+		    r->oif != ifindex || r->type != RTN_UNICAST)
+			continue;
+		if (r->protocol == c->route_protocol ||
+		    (r->table >= c->table_base &&
+		    r->table <= c->table_base + CONF_MAX_LINKS))
+			continue;
+		if (!best || r->priority < best->priority)
+			best = r;
+	}
+	return best;
+}
+
+static void
+plan_family(const struct conf *c, const struct kstate *obs,
+    const struct klink *kl, const struct conf_link *cl, int family,
+    struct plan_family *pf)
+{
+	const struct kaddr *ka;
+	const struct kroute *def;
+	const struct addr *gw = family == AF_INET ? &cl->gateway4 :
+	    &cl->gateway6;
+
+	memset(pf, 0, sizeof(*pf));
+	if (!kl || !(kl->flags & IFF_UP))
+		return;
+	if (family == AF_INET ? !cl->ipv4 : !cl->ipv6)
+		return;
+	ka = find_addr(obs, kl->ifindex, family);
+	if (!ka)
+		return;
+	pf->addr = ka->local.addr;
+	if (addr_is_set(&ka->peer)) {
+		/* point-to-point: the peer is the connected network */
+		pf->net.addr = ka->peer;
+		pf->net.len = addr_len(&ka->peer) * 8;
+	} else {
+		pf->net = ka->local;
+		prefix_mask(&pf->net);
+	}
+	if (addr_is_set(gw)) {
+		pf->gateway = *gw;
+	} else if ((def = find_default(c, obs, kl->ifindex, family)) &&
+	    addr_is_set(&def->gateway)) {
+		pf->gateway = def->gateway;
+		pf->gateway_learned = true;
+	} else if (!kl->pointopoint && !addr_is_set(&ka->peer) && !def) {
+		/* a broadcast interface and nobody told us the way out:
+		 * wait for a gateway (a DHCP client's default route) */
+		return;
+	}
+	pf->usable = true;
+}
+
+static bool
+link_healthy(enum health_state h)
+{
+	switch (h) {
+	case HEALTH_UP:
+		return true;
+	case HEALTH_UNKNOWN:
+	case HEALTH_DEGRADED:
+	case HEALTH_DOWN:
+		return false;
+	}
+	return false;
+}
+
+/*
+ * Which links take new connections, for one family: the healthy links of
+ * the best (lowest) tier that has one; failing that the degraded links of
+ * the best tier that has one; failing that (every link down or not yet
+ * known) every link with carrier: fail open rather than leave no route.
+ * Drained links take none unless nothing else can.
+ */
+static bool
+choose_active(struct plan *p, const struct plan_input *in, int family)
+{
+	unsigned int i, pass, best_tier;
+	bool failopen = false;
+
+	for (pass = 0; pass < 4; pass++) {
+		best_tier = CONF_TIER_MAX + 1;
+		for (i = 0; i < p->nlinks; i++) {
+			struct plan_link *pl = &p->links[i];
+			struct plan_family *pf = family == AF_INET ? &pl->v4 :
+			    &pl->v6;
+			enum health_state h = HEALTH_UNKNOWN;
+			bool drained = false, ok;
+
+			if (in->links) {
+				h = family == AF_INET ? in->links[i].health4 :
+				    in->links[i].health6;
+				drained = in->links[i].drained;
+			}
+			if (!pf->usable || !pl->carrier)
+				continue;
+			switch (pass) {
+			case 0:
+				ok = !drained && link_healthy(h);
+				break;
+			case 1:
+				ok = !drained && h == HEALTH_DEGRADED;
+				break;
+			case 2:
+				ok = !drained;
+				break;
+			default:
+				ok = true;
+				break;
+			}
+			if (ok && pl->conf->tier < best_tier)
+				best_tier = pl->conf->tier;
+		}
+		if (best_tier <= CONF_TIER_MAX)
+			break;
+	}
+	if (pass >= 4)
+		return false;
+	failopen = pass >= 2;
+	for (i = 0; i < p->nlinks; i++) {
+		struct plan_link *pl = &p->links[i];
+		struct plan_family *pf = family == AF_INET ? &pl->v4 : &pl->v6;
+		enum health_state h = HEALTH_UNKNOWN;
+		bool drained = false;
+
+		if (in->links) {
+			h = family == AF_INET ? in->links[i].health4 :
+			    in->links[i].health6;
+			drained = in->links[i].drained;
+		}
+		if (!pf->usable || !pl->carrier)
+			continue;
+		/* fail-open keeps every tier: a backup line is better than
+		 * nothing when every primary is down */
+		if (!failopen && pl->conf->tier != best_tier)
+			continue;
+		switch (pass) {
+		case 0:
+			pf->active = !drained && link_healthy(h);
+			break;
+		case 1:
+			pf->active = !drained && h == HEALTH_DEGRADED;
+			break;
+		case 2:
+			pf->active = !drained;
+			break;
+		default:
+			pf->active = true;
+			break;
+		}
+	}
+	return failopen;
+}
+
+static void
+rule_base(struct krule *r, const struct conf *c, int family, uint32_t prio)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = family;
+	r->priority = c->rule_priority_base + prio;
+	r->action = KRULE_LOOKUP;
+	r->suppress_prefixlen = -1;
+	r->protocol = c->route_protocol;
+}
+
+static int
+plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
+    int family)
+{
+	const struct plan_family *pf = family == AF_INET ? &pl->v4 : &pl->v6;
+	struct kroute r;
+	struct krule ru;
+	struct knh nh;
+	int rc;
+
+	if (!pf->usable)
+		return 0;
+
+	memset(&r, 0, sizeof(r));
+	r.family = family;
+	r.table = pl->table;
+	r.dst = pf->net;
+	r.prefsrc = pf->addr;
+	r.oif = pl->ifindex;
+	r.protocol = c->route_protocol;
+	r.scope = family == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	r.type = RTN_UNICAST;
+	r.realm = family == AF_INET ? pl->realm : 0;
+	r.priority = family == AF_INET6 ? 1024 : 0;
+	if ((rc = kstate_add_route(&p->k, &r)) < 0)
+		return rc;
+
+	memset(&r.dst, 0, sizeof(r.dst));
+	r.dst.addr.family = family;
+	r.gateway = pf->gateway;
+	r.scope = addr_is_set(&pf->gateway) || family == AF_INET6 ?
+	    RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (addr_is_set(&pf->gateway) && !addr_is_linklocal6(&pf->gateway) &&
+	    !prefix_contains(&pf->net, &pf->gateway))
+		r.flags |= RTNH_F_ONLINK;
+	if ((rc = kstate_add_route(&p->k, &r)) < 0)
+		return rc;
+
+	/* the nexthop the balanced group uses for this link */
+	memset(&nh, 0, sizeof(nh));
+	nh.id = c->nexthop_id_base + pl->conf->id +
+	    (family == AF_INET6 ? PLAN_NH_V6 : 0);
+	nh.family = family;
+	nh.protocol = c->route_protocol;
+	nh.gateway = pf->gateway;
+	nh.oif = pl->ifindex;
+	nh.onlink = (r.flags & RTNH_F_ONLINK) != 0;
+	if ((rc = kstate_add_nh(&p->k, &nh)) < 0)
+		return rc;
+
+	rule_base(&ru, c, family, PLAN_PRIO_FWMARK + pl->conf->id);
+	ru.table = pl->table;
+	ru.fwmark = pl->mark;
+	ru.fwmask = c->fwmark_mask;
+	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+		return rc;
+
+	rule_base(&ru, c, family, PLAN_PRIO_FROM + pl->conf->id);
+	ru.table = pl->table;
+	ru.src.addr = pf->addr;
+	ru.src.len = addr_len(&pf->addr) * 8;
+	return kstate_add_rule(&p->k, &ru);
+}
+
+static int
+plan_balance(struct plan *p, const struct conf *c, int family)
+{
+	struct knh g;
+	struct kroute r;
+	struct krule ru;
+	unsigned int i;
+	bool any = false;
+	int rc;
+
+	for (i = 0; i < p->nlinks; i++)
+		if ((family == AF_INET ? &p->links[i].v4 :
+		    &p->links[i].v6)->usable)
+			any = true;
+	if (!any)
+		return 0;
+
+	/* host routes first (main without its default), then connections
+	 * sent to main by a policy, then per-link marks and sources (added
+	 * per link), then the balanced table */
+	rule_base(&ru, c, family, PLAN_PRIO_SUPPRESS);
+	ru.table = RT_TABLE_MAIN;
+	ru.suppress_prefixlen = 0;
+	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+		return rc;
+	rule_base(&ru, c, family, PLAN_PRIO_FWMARK);
+	ru.table = RT_TABLE_MAIN;
+	ru.fwmark = PLAN_ID_BYPASS << __builtin_ctz(c->fwmark_mask);
+	ru.fwmask = c->fwmark_mask;
+	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+		return rc;
+	rule_base(&ru, c, family, PLAN_PRIO_BALANCE);
+	ru.table = c->table_base;
+	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+		return rc;
+
+	memset(&g, 0, sizeof(g));
+	g.id = c->nexthop_id_base + (family == AF_INET6 ? PLAN_NH_GROUP6 : 0);
+	g.family = AF_UNSPEC;
+	g.protocol = c->route_protocol;
+	g.is_group = true;
+	g.resilient = true;
+	g.buckets = PLAN_BUCKETS;
+	for (i = 0; i < p->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+		const struct plan_family *pf = family == AF_INET ? &pl->v4 :
+		    &pl->v6;
+
+		if (!pf->active)
+			continue;
+		g.members[g.nmembers].id = c->nexthop_id_base + pl->conf->id +
+		    (family == AF_INET6 ? PLAN_NH_V6 : 0);
+		g.members[g.nmembers].weight = pl->conf->weight;
+		g.nmembers++;
+	}
+	if (g.nmembers == 0)
+		return 0;	/* the host's own default route takes over */
+	if ((rc = kstate_add_nh(&p->k, &g)) < 0)
+		return rc;
+
+	memset(&r, 0, sizeof(r));
+	r.family = family;
+	r.table = c->table_base;
+	r.dst.addr.family = family;
+	r.nhid = g.id;
+	r.protocol = c->route_protocol;
+	r.type = RTN_UNICAST;
+	r.priority = family == AF_INET6 ? 1024 : 0;
+	return kstate_add_route(&p->k, &r);
+}
+
+static int
+add_sysctl(struct plan *p, const char *path, const char *value)
+{
+	struct plan_sysctl *s;
+
+	s = realloc(p->sysctls, (p->nsysctls + 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	p->sysctls = s;
+	s = &p->sysctls[p->nsysctls++];
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	snprintf(s->value, sizeof(s->value), "%s", value);
+	return 0;
+}
+
+/*
+ * The sysctls the setup needs, in the host's namespace: L4 multipath
+ * hashing (the balanced group spreads connections, not hosts), loose
+ * reverse-path filtering on uplinks (replies of a connection balanced to
+ * another uplink arrive where the strict check would drop them), ignoring
+ * routes whose link has no carrier and neighbours that do not answer, and
+ * forwarding when a LAN is configured.
+ */
+static int
+plan_sysctls(struct plan *p, const struct conf *c, bool v6)
+{
+	char path[128];
+	unsigned int i;
+	int rc = 0;
+
+	if (!c->manage_sysctl)
+		return 0;
+	rc |= add_sysctl(p, "net/ipv4/fib_multipath_hash_policy", "1");
+	rc |= add_sysctl(p, "net/ipv4/fib_multipath_use_neigh", "1");
+	if (v6)
+		rc |= add_sysctl(p, "net/ipv6/fib_multipath_hash_policy", "1");
+	for (i = 0; i < p->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+
+		if (!pl->ifindex)
+			continue;
+		snprintf(path, sizeof(path), "net/ipv4/conf/%s/rp_filter",
+		    pl->conf->ifname);
+		rc |= add_sysctl(p, path, "2");
+		snprintf(path, sizeof(path),
+		    "net/ipv4/conf/%s/ignore_routes_with_linkdown",
+		    pl->conf->ifname);
+		rc |= add_sysctl(p, path, "1");
+		if (v6 && pl->v6.usable) {
+			snprintf(path, sizeof(path),
+			    "net/ipv6/conf/%s/ignore_routes_with_linkdown",
+			    pl->conf->ifname);
+			rc |= add_sysctl(p, path, "1");
+		}
+	}
+	if (c->nlans > 0) {
+		rc |= add_sysctl(p, "net/ipv4/ip_forward", "1");
+		if (v6)
+			rc |= add_sysctl(p, "net/ipv6/conf/all/forwarding",
+			    "1");
+	}
+	return rc ? -ENOMEM : 0;
+}
+
+int
+plan_build(const struct plan_input *in, struct plan *p)
+{
+	const struct conf *c = in->conf;
+	unsigned int i;
+	bool v6 = false;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	kstate_init(&p->k);
+	p->links = calloc(c->nlinks ? c->nlinks : 1, sizeof(*p->links));
+	if (!p->links)
+		return -ENOMEM;
+	p->nlinks = c->nlinks;
+
+	for (i = 0; i < c->nlinks; i++) {
+		const struct conf_link *cl = &c->links[i];
+		struct plan_link *pl = &p->links[i];
+		const struct klink *kl = kstate_link_by_name(in->obs,
+		    cl->ifname);
+
+		pl->conf = cl;
+		pl->mark = conf_link_mark(c, cl);
+		pl->table = conf_link_table(c, cl);
+		pl->realm = cl->id;
+		if (kl) {
+			pl->ifindex = kl->ifindex;
+			pl->carrier = kl->carrier && (kl->flags & IFF_UP);
+		}
+		plan_family(c, in->obs, kl, cl, AF_INET, &pl->v4);
+		plan_family(c, in->obs, kl, cl, AF_INET6, &pl->v6);
+		if (pl->v6.usable)
+			v6 = true;
+	}
+	p->failopen4 = choose_active(p, in, AF_INET);
+	p->failopen6 = choose_active(p, in, AF_INET6);
+
+	for (i = 0; i < p->nlinks; i++) {
+		if ((rc = plan_link_objects(p, c, &p->links[i], AF_INET)) < 0 ||
+		    (rc = plan_link_objects(p, c, &p->links[i], AF_INET6)) < 0)
+			goto err;
+	}
+	if ((rc = plan_balance(p, c, AF_INET)) < 0 ||
+	    (rc = plan_balance(p, c, AF_INET6)) < 0 ||
+	    (rc = plan_sysctls(p, c, v6)) < 0)
+		goto err;
+	return 0;
+err:
+	plan_free(p);
+	return rc;
+}
+
+void
+plan_free(struct plan *p)
+{
+	kstate_clear(&p->k);
+	free(p->links);
+	free(p->sysctls);
+	memset(p, 0, sizeof(*p));
+}
+
+bool
+plan_owns_route(const struct conf *c, const struct kroute *r)
+{
+	return r->protocol == c->route_protocol &&
+	    r->table >= c->table_base &&
+	    r->table <= c->table_base + CONF_MAX_LINKS;
+}
+
+bool
+plan_owns_rule(const struct conf *c, const struct krule *r)
+{
+	return r->protocol == c->route_protocol &&
+	    r->priority >= c->rule_priority_base &&
+	    r->priority < c->rule_priority_base + PLAN_PRIO_SPAN;
+}
+
+bool
+plan_owns_nh(const struct conf *c, const struct knh *n)
+{
+	return n->protocol == c->route_protocol &&
+	    n->id >= c->nexthop_id_base &&
+	    n->id <= c->nexthop_id_base + PLAN_NH_GROUP6;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * plan_print_ip writes a plan as the `sysctl`, `ip nexthop`, `ip route` and
+ * `ip rule` commands that would build it by hand, in the style of the 2008
+ * article, so an administrator can read and reproduce what uplinkd does.
+ * Pure: formats into a FILE the caller owns.
+ */
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "plan.h"
+
+static const char *
+ifname_of(const struct kstate *obs, int ifindex, char *buf)
+{
+	const struct klink *kl = kstate_link_by_index(obs, ifindex);
+
+	if (kl)
+		return kl->ifname;
+	snprintf(buf, IFNAMSIZ, "if%d", ifindex);
+	return buf;
+}
+
+static const char *
+fam(int family)
+{
+	return family == AF_INET6 ? "-6 " : "";
+}
+
+static void
+print_nh(const struct knh *n, const struct kstate *obs, FILE *f)
+{
+	char a[ADDR_STRLEN], ifb[IFNAMSIZ];
+	unsigned int i;
+
+	fprintf(f, "ip %snexthop replace id %u", n->is_group ? "" :
+	    fam(n->family), n->id);
+	if (n->is_group) {
+		fputs(" group ", f);
+		for (i = 0; i < n->nmembers; i++) {
+			fprintf(f, "%s%u", i ? "/" : "", n->members[i].id);
+			if (n->members[i].weight != 1)
+				fprintf(f, ",%u", n->members[i].weight);
+		}
+		if (n->resilient)
+			fprintf(f, " type resilient buckets %u", n->buckets);
+	} else {
+		if (addr_is_set(&n->gateway))
+			fprintf(f, " via %s", addr_str(&n->gateway, a));
+		fprintf(f, " dev %s", ifname_of(obs, n->oif, ifb));
+		if (n->onlink)
+			fputs(" onlink", f);
+	}
+	fprintf(f, " proto %u\n", n->protocol);
+}
+
+static void
+print_route(const struct kroute *r, const struct kstate *obs, FILE *f)
+{
+	char a[ADDR_STRLEN], p[PREFIX_STRLEN], ifb[IFNAMSIZ];
+
+	fprintf(f, "ip %sroute replace ", fam(r->family));
+	if (r->dst.len == 0)
+		fputs("default", f);
+	else
+		fputs(prefix_str(&r->dst, p), f);
+	if (r->nhid)
+		fprintf(f, " nhid %u", r->nhid);
+	if (addr_is_set(&r->gateway))
+		fprintf(f, " via %s", addr_str(&r->gateway, a));
+	if (r->oif)
+		fprintf(f, " dev %s", ifname_of(obs, r->oif, ifb));
+	if (r->flags & RTNH_F_ONLINK)
+		fputs(" onlink", f);
+	if (addr_is_set(&r->prefsrc))
+		fprintf(f, " src %s", addr_str(&r->prefsrc, a));
+	if (r->family == AF_INET && r->scope == RT_SCOPE_LINK)
+		fputs(" scope link", f);
+	if (r->realm)
+		fprintf(f, " realm %u", r->realm);
+	if (r->priority && !(r->family == AF_INET6 && r->priority == 1024))
+		fprintf(f, " metric %u", r->priority);
+	fprintf(f, " table %u proto %u\n", r->table, r->protocol);
+}
+
+static void
+print_rule(const struct krule *r, FILE *f)
+{
+	char p[PREFIX_STRLEN];
+
+	fprintf(f, "ip %srule add", fam(r->family));
+	if (r->src.addr.family)
+		fprintf(f, " from %s", r->src.len == addr_len(&r->src.addr) * 8 ?
+		    addr_str(&r->src.addr, p) : prefix_str(&r->src, p));
+	if (r->dst.addr.family)
+		fprintf(f, " to %s", prefix_str(&r->dst, p));
+	if (r->fwmark || r->fwmask)
+		fprintf(f, " fwmark 0x%x/0x%x", r->fwmark, r->fwmask);
+	if (r->iifname[0])
+		fprintf(f, " iif %s", r->iifname);
+	if (r->ip_proto)
+		fprintf(f, " ipproto %u", r->ip_proto);
+	if (r->sport_lo || r->sport_hi)
+		fprintf(f, " sport %u-%u", r->sport_lo, r->sport_hi);
+	if (r->dport_lo || r->dport_hi)
+		fprintf(f, " dport %u-%u", r->dport_lo, r->dport_hi);
+	switch (r->action) {
+	case KRULE_LOOKUP:
+		if (r->table == RT_TABLE_MAIN)
+			fputs(" lookup main", f);
+		else
+			fprintf(f, " lookup %u", r->table);
+		break;
+	case KRULE_UNREACHABLE:
+		fputs(" unreachable", f);
+		break;
+	}
+	if (r->suppress_prefixlen >= 0)
+		fprintf(f, " suppress_prefixlength %d", r->suppress_prefixlen);
+	fprintf(f, " pref %u protocol %u\n", r->priority, r->protocol);
+}
+
+void
+plan_print_ip(const struct plan *p, const struct conf *c,
+    const struct kstate *obs, FILE *f)
+{
+	char a[ADDR_STRLEN];
+	unsigned int i, j;
+
+	if (p->nsysctls)
+		fputs("# kernel settings\n", f);
+	for (i = 0; i < p->nsysctls; i++) {
+		char dotted[sizeof(p->sysctls[i].path)];
+
+		snprintf(dotted, sizeof(dotted), "%s", p->sysctls[i].path);
+		/* net/ipv4/conf/eth0/rp_filter -> net.ipv4.conf.eth0.rp_filter
+		 * (an interface name with a dot would need the slash form) */
+		if (!strchr(dotted, '.'))
+			for (j = 0; dotted[j]; j++)
+				if (dotted[j] == '/')
+					dotted[j] = '.';
+		fprintf(f, "sysctl -qw %s=%s\n", dotted, p->sysctls[i].value);
+	}
+
+	for (i = 0; i < p->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+
+		fprintf(f, "\n# link %s: interface %s, table %u, mark 0x%x, "
+		    "weight %u, tier %u\n", pl->conf->name, pl->conf->ifname,
+		    pl->table, pl->mark, pl->conf->weight, pl->conf->tier);
+		if (!pl->ifindex)
+			fputs("#   interface absent\n", f);
+		else if (!pl->v4.usable && !pl->v6.usable)
+			fputs("#   no usable address or gateway yet\n", f);
+		if (pl->v4.usable)
+			fprintf(f, "#   ipv4 %s via %s%s, %s\n",
+			    addr_str(&pl->v4.addr, a),
+			    addr_is_set(&pl->v4.gateway) ?
+			    addr_str(&pl->v4.gateway, (char[ADDR_STRLEN]){0}) :
+			    "point-to-point",
+			    pl->v4.gateway_learned ? " (learned)" : "",
+			    pl->v4.active ? "active" : "inactive");
+		if (pl->v6.usable)
+			fprintf(f, "#   ipv6 %s via %s%s, %s\n",
+			    addr_str(&pl->v6.addr, a),
+			    addr_is_set(&pl->v6.gateway) ?
+			    addr_str(&pl->v6.gateway, (char[ADDR_STRLEN]){0}) :
+			    "point-to-point",
+			    pl->v6.gateway_learned ? " (learned)" : "",
+			    pl->v6.active ? "active" : "inactive");
+		for (j = 0; j < p->k.nnhs; j++) {
+			const struct knh *n = &p->k.nhs[j];
+
+			if (!n->is_group && n->oif == pl->ifindex &&
+			    (n->id == c->nexthop_id_base + pl->conf->id ||
+			    n->id == c->nexthop_id_base + pl->conf->id +
+			    PLAN_NH_V6))
+				print_nh(n, obs, f);
+		}
+		for (j = 0; j < p->k.nroutes; j++)
+			if (p->k.routes[j].table == pl->table)
+				print_route(&p->k.routes[j], obs, f);
+		for (j = 0; j < p->k.nrules; j++)
+			if (p->k.rules[j].table == pl->table)
+				print_rule(&p->k.rules[j], f);
+	}
+
+	fprintf(f, "\n# balanced default: table %u, behind the host's own "
+	    "routes%s\n", c->table_base,
+	    p->failopen4 ? " (fail-open: no link is known healthy)" : "");
+	for (j = 0; j < p->k.nnhs; j++)
+		if (p->k.nhs[j].is_group)
+			print_nh(&p->k.nhs[j], obs, f);
+	for (j = 0; j < p->k.nroutes; j++)
+		if (p->k.routes[j].table == c->table_base)
+			print_route(&p->k.routes[j], obs, f);
+	for (j = 0; j < p->k.nrules; j++) {
+		const struct krule *r = &p->k.rules[j];
+		bool per_link = false;
+
+		for (i = 0; i < p->nlinks; i++)
+			if (r->table == p->links[i].table)
+				per_link = true;
+		if (!per_link)
+			print_rule(r, f);
+	}
+}
