@@ -113,6 +113,21 @@ reconcile(struct daemon *d)
 	return rc;
 }
 
+int
+daemon_reconcile_now(struct daemon *d)
+{
+	if (d->stopping)
+		return 0;
+	return reconcile(d);
+}
+
+void
+daemon_event_posted(struct daemon *d, const struct daemon_event *ev)
+{
+	(void)d;
+	(void)ev;	/* watchers arrive with the control socket */
+}
+
 static int
 defer_cb(sd_event_source *s, void *userdata)
 {

@@ -12,6 +12,7 @@
 #include <systemd/sd-event.h>
 
 #include "conf.h"
+#include "fw.h"
 #include "health.h"
 #include "kobj.h"
 #include "plan.h"
@@ -19,6 +20,7 @@
 
 struct rt;
 struct dlink;
+struct hooks;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
@@ -45,7 +47,9 @@ struct daemon {
 	sd_event_source *sig_src[4];
 	unsigned int retry_ms;
 	char *fw_applied;		/* last nft text applied; NULL: none */
-	bool probes_enabled;
+	struct fw_objs fw_have;		/* nft objects that may exist now */
+	bool fw_have_known;
+	struct hooks *hooks;
 	bool ready;
 	bool stopping;
 
@@ -64,6 +68,11 @@ void daemon_fini(struct daemon *d);
 
 /* Ask for a reconcile at the next turn of the loop. */
 void daemon_schedule(struct daemon *d);
+/* Reconcile now (from any callback): a health change must take effect in
+ * the same turn of the loop. 0 or -errno (a retry is then scheduled). */
+int daemon_reconcile_now(struct daemon *d);
+/* A state change was recorded in d->events: tell watchers. */
+void daemon_event_posted(struct daemon *d, const struct daemon_event *ev);
 
 /* Parse conf_path afresh and switch to it; on any error keep the running
  * config, write the errors to errf and return -EINVAL. */

@@ -1,36 +1,59 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Per-link run-time state of the daemon: health per family, probes, drain,
- * and what follows a change of it (firewall, conntrack flush, hooks).
+ * Per-link run-time state of the daemon: per address family the probe, the
+ * health state machine and its timer; the drain flag; and what follows a
+ * change of health: a reconcile in the same loop turn, a conntrack flush of
+ * a dead link's connections, hooks, an event for status and watchers.
  */
 #ifndef UPLINKD_DLINK_H
 #define UPLINKD_DLINK_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <systemd/sd-event.h>
 
 #include "daemon.h"
 #include "health.h"
 #include "plan.h"
 
+struct probe;
+struct dlink;
+
+struct dlink_fam {
+	struct dlink *link;
+	int family;			/* AF_INET, AF_INET6 */
+	enum health_state state;	/* what the plan uses */
+	uint64_t since_s;		/* unix time of the last change */
+	struct health health;		/* valid while probing */
+	struct probe *probe;		/* NULL: not probing */
+	struct addr src;		/* the source probes use */
+	unsigned int tmap[CONF_MAX_TARGETS];	/* conf target -> health
+						 * target index */
+	unsigned int ntargets;		/* targets of this family */
+	sd_event_source *timer;		/* health deadline */
+	bool was_active;
+	uint64_t changes;
+};
+
 struct dlink {
+	struct daemon *d;
 	const struct conf_link *conf;
-	enum health_state h4, h6;	/* what the plan uses */
-	uint64_t since4_s, since6_s;	/* unix time of the last change */
+	struct dlink_fam v4, v6;
 	bool drained;
 	bool carrier;			/* as last observed */
-	bool was_active4, was_active6;
-	struct dlink_probe *p4, *p6;	/* NULL: not probing */
 };
 
 int dlink_init_all(struct daemon *d);
 void dlink_fini_all(struct daemon *d);
 void dlink_plan_input(const struct dlink *l, struct plan_link_in *in);
+/* Netlink changed: carrier losses take links down at once. */
 void dlink_observe(struct daemon *d);
 int dlink_start(struct daemon *d);
 void dlink_stop(struct daemon *d);
 int dlink_apply_firewall(struct daemon *d, const struct plan *p);
 void dlink_remove_firewall(struct daemon *d);
+/* After a reconcile: start, move or stop probes to match the plan; flush
+ * the connections of links that went down. */
 void dlink_after_plan(struct daemon *d, const struct plan *p);
 int dlink_reload(struct daemon *d, struct conf *nc);
 void dlink_set_drained(struct dlink *l, bool drained);

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The config loader's section readers: the top-level options and each kind
+ * of section (probe, link, lan, policy, rule) turned into struct conf
+ * fields, with every check that needs only that section, and the checks
+ * across sections. Pure: reads a parsed libConfuse tree, reports through
+ * conf_err. The libConfuse side and conf_load are in conf.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "conf.h"
+#include "conf_priv.h"
+
+#define RULE_PRIO_SPAN	1000	/* rules use base .. base + 999 */
+#define MAIN_RULE_PRIO	32766	/* the kernel's "lookup main" rule */
+
+static const char *const balance_names[] = {
+	[BALANCE_ROUND_ROBIN] = "round-robin",
+	[BALANCE_RANDOM] = "random",
+	[BALANCE_HASH] = "hash",
+};
+static const char *const nat6_names[] = {
+	[NAT6_NONE] = "none", [NAT6_MASQUERADE] = "masquerade",
+	[NAT6_NPT] = "npt",
+};
+static const char *const family_names[] = { "both", "ipv4", "ipv6" };
+static const char *const default_targets[] = {
+	"1.1.1.1", "8.8.8.8", "9.9.9.9",
+	"2606:4700:4700::1111", "2001:4860:4860::8888",
+};
+
+static void
+check_name(struct loadctx *x, int line, const char *kind, const char *s,
+    char *out)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len >= CONF_NAME_MAX) {
+		conf_err(x, line, "%s '%s': name must be 1 to %d characters",
+		    kind, s, CONF_NAME_MAX - 1);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) {
+			conf_err(x, line,
+			    "%s '%s': name may only have letters, "
+			    "digits, '_', '.' and '-'",
+			    kind, s);
+			return;
+		}
+	}
+	memcpy(out, s, len + 1);
+}
+
+/* The kernel's dev_valid_name(). */
+static void
+check_ifname(struct loadctx *x, int line, const char *pfx, const char *opt,
+    const char *s, char *out)
+{
+	size_t i, len = strlen(s);
+
+	if (len >= IFNAMSIZ) {
+		conf_err(x, line, "%s%s: '%s' is longer than %d characters",
+		    pfx, opt, s, IFNAMSIZ - 1);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		if (s[i] == '/' || s[i] == ':' || isspace((unsigned char)s[i]))
+			break;
+	if (len == 0 || i < len || !strcmp(s, ".") || !strcmp(s, "..")) {
+		conf_err(x, line, "%s%s: '%s' is not an interface name", pfx,
+		    opt, s);
+		return;
+	}
+	memcpy(out, s, len + 1);
+}
+
+static bool
+addr_zero(const struct addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < addr_len(a); i++)
+		if (a->u.b[i])
+			return false;
+	return true;
+}
+
+void
+conf_probe_defaults(struct conf_probe *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < NELEM(default_targets); i++)
+		addr_parse(default_targets[i], &p->targets[p->ntargets++]);
+	p->rate_pps = 10;
+	p->timeout_ms = 600;
+	p->down_ms = 800;
+	p->up_ms = 3000;
+	p->reliability = 1;
+	p->window = 20;
+	p->latency_degraded_ms = 200;
+	p->latency_down_ms = 500;
+	p->loss_degraded_pct = 10;
+	p->loss_down_pct = 20;
+	p->hold_max_ms = 60000;
+	p->size = 16;
+}
+
+/* Targets of each family the link uses must be enough for reliability. */
+static void
+probe_families(struct loadctx *x, int line, const char *pfx,
+    const struct conf_probe *p, bool ipv4, bool ipv6)
+{
+	unsigned int n4 = 0, n6 = 0, i;
+
+	for (i = 0; i < p->ntargets; i++) {
+		if (p->targets[i].family == AF_INET)
+			n4++;
+		else
+			n6++;
+	}
+	if ((ipv4 ? n4 : 0) + (ipv6 ? n6 : 0) == 0)
+		conf_err(
+		    x, line, "%sprobe: no target of the link's families", pfx);
+	if (ipv4 && n4 && n4 < p->reliability)
+		conf_err(x, line, "%sprobe: reliability %u exceeds the %u IPv4 "
+		    "targets", pfx, p->reliability, n4);
+	if (ipv6 && n6 && n6 < p->reliability)
+		conf_err(x, line, "%sprobe: reliability %u exceeds the %u IPv6 "
+		    "targets", pfx, p->reliability, n6);
+}
+
+/* Override p with what sec gives; pfx is "" or "link NAME: ". */
+void
+conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
+    struct conf_probe *p, bool ipv4, bool ipv6)
+{
+	static const struct {
+		const char *opt;
+		size_t off;
+		uint64_t min;
+	} durs[] = {
+#define D(o, f, m) { o, offsetof(struct conf_probe, f), m }
+		D("timeout", timeout_ms, 1), D("down-after", down_ms, 1),
+		D("up-after", up_ms, 1), D("hold-max", hold_max_ms, 0),
+		D("latency-degraded", latency_degraded_ms, 1),
+		D("latency-down", latency_down_ms, 1),
+#undef D
+	};
+	unsigned int i, j, n = cfg_size(sec, "targets");
+	char ppfx[64];
+	uint64_t v;
+	int line;
+
+	snprintf(ppfx, sizeof(ppfx), "%sprobe: ", pfx);
+	if (n > CONF_MAX_TARGETS) {
+		conf_err(x, conf_line(x, sec, "targets", CONF_MAX_TARGETS),
+		    "%stargets: more than %d", ppfx, CONF_MAX_TARGETS);
+	} else if (n > 0) {
+		p->ntargets = 0;
+		for (i = 0; i < n; i++) {
+			const char *s = cfg_getnstr(sec, "targets", i);
+			struct addr *a = &p->targets[p->ntargets];
+
+			line = conf_line(x, sec, "targets", i);
+			if (addr_parse(s, a) < 0 || addr_zero(a)) {
+				conf_err(x, line,
+				    "%stargets: '%s' is not an IP "
+				    "address",
+				    ppfx, s);
+				continue;
+			}
+			for (j = 0; j < p->ntargets; j++)
+				if (addr_eq(&p->targets[j], a))
+					break;
+			if (j < p->ntargets)
+				conf_err(x, line, "%stargets: %s given twice",
+				    ppfx, s);
+			else
+				p->ntargets++;
+		}
+	}
+	for (i = 0; i < NELEM(durs); i++)
+		if (conf_opt_dur(x, sec, ppfx, durs[i].opt, 1, durs[i].min, &v))
+			*(unsigned int *)((char *)p + durs[i].off) = v;
+	if (conf_opt_num(x, sec, ppfx, "rate", 1, 100, &v))
+		p->rate_pps = v;
+	if (conf_opt_num(x, sec, ppfx, "reliability", 1, CONF_MAX_TARGETS, &v))
+		p->reliability = v;
+	if (conf_opt_num(x, sec, ppfx, "window", 4, 1000, &v))
+		p->window = v;
+	if (conf_opt_num(x, sec, ppfx, "loss-degraded", 0, 100, &v))
+		p->loss_degraded_pct = v;
+	if (conf_opt_num(x, sec, ppfx, "loss-down", 0, 100, &v))
+		p->loss_down_pct = v;
+	if (conf_opt_num(x, sec, ppfx, "size", 8, 1452, &v))
+		p->size = v;
+
+	/* Cross checks only where this section gives one of the options. */
+	if ((conf_get(sec, "timeout") || conf_get(sec, "down-after")) &&
+	    p->timeout_ms >= p->down_ms)
+		conf_err(x,
+		    conf_line(x, sec,
+			conf_get(sec, "timeout") ? "timeout" : "down-after", 0),
+		    "%stimeout %ums must be shorter than "
+		    "down-after %ums",
+		    ppfx, p->timeout_ms, p->down_ms);
+	if ((conf_get(sec, "latency-degraded") ||
+		conf_get(sec, "latency-down")) &&
+	    p->latency_degraded_ms > p->latency_down_ms)
+		conf_err(x,
+		    conf_line(x, sec,
+			conf_get(sec, "latency-degraded") ? "latency-degraded"
+							  : "latency-down",
+			0),
+		    "%slatency-degraded %ums exceeds latency-down %ums", ppfx,
+		    p->latency_degraded_ms, p->latency_down_ms);
+	if ((conf_get(sec, "loss-degraded") || conf_get(sec, "loss-down")) &&
+	    p->loss_degraded_pct > p->loss_down_pct)
+		conf_err(x, conf_line(x, sec, conf_get(sec, "loss-degraded") ?
+		    "loss-degraded" : "loss-down", 0),
+		    "%sloss-degraded %u%% exceeds loss-down %u%%", ppfx,
+		    p->loss_degraded_pct, p->loss_down_pct);
+	line = conf_line(x, sec, conf_get(sec, "reliability") ? "reliability" :
+	    "targets", 0);
+	probe_families(x, line, pfx, p, ipv4, ipv6);
+}
+
+static void
+link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
+    struct conf_link *l)
+{
+	unsigned int i, n = cfg_size(sec, "gateway");
+	const char *s;
+	struct addr a, *slot;
+	int line;
+
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, "gateway", i);
+		line = conf_line(x, sec, "gateway", i);
+		if (addr_parse(s, &a) < 0 || addr_zero(&a)) {
+			conf_err(x, line,
+			    "%sgateway: '%s' is not an IP address", pfx, s);
+			continue;
+		}
+		slot = a.family == AF_INET ? &l->gateway4 : &l->gateway6;
+		if (addr_is_set(slot))
+			conf_err(x, line, "%sgateway: two IPv%c gateways", pfx,
+			    a.family == AF_INET ? '4' : '6');
+		*slot = a;
+	}
+	if ((s = conf_get(sec, "gateway6")) != NULL) {
+		line = conf_line(x, sec, "gateway6", 0);
+		if (addr_parse(s, &a) < 0 || a.family != AF_INET6 ||
+		    addr_zero(&a))
+			conf_err(x, line,
+			    "%sgateway6: '%s' is not an IPv6 address", pfx, s);
+		else if (addr_is_set(&l->gateway6))
+			conf_err(x, line,
+			    "%sgateway6: IPv6 gateway given twice", pfx);
+		else
+			l->gateway6 = a;
+	}
+	if (!l->ipv4 && addr_is_set(&l->gateway4))
+		conf_err(x, conf_line(x, sec, "gateway", 0), "%sgateway: IPv4 "
+		    "gateway on a link with family = ipv6", pfx);
+	if (!l->ipv6 && addr_is_set(&l->gateway6))
+		conf_err(x,
+		    conf_line(x, sec,
+			conf_get(sec, "gateway6") ? "gateway6" : "gateway", 0),
+		    "%sgateway: IPv6 gateway on a link with "
+		    "family = ipv4",
+		    pfx);
+}
+
+void
+conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
+    struct conf_link *l)
+{
+	const struct conf_link *o;
+	const char *title = cfg_title(sec), *s;
+	int line = conf_sec_line(x, sec), v = 0;
+	char pfx[CONF_NAME_MAX + 16];
+	uint64_t n;
+
+	l->line = line;
+	snprintf(pfx, sizeof(pfx), "link %s: ", title);
+	check_name(x, line, "link", title, l->name);
+	if ((s = conf_get(sec, "interface")) != NULL)
+		line = conf_line(x, sec, "interface", 0);
+	check_ifname(x, line, pfx, "interface", s ? s : title, l->ifname);
+	l->weight = l->tier = 1;
+	if (conf_opt_num(x, sec, pfx, "weight", 1, CONF_WEIGHT_MAX, &n))
+		l->weight = n;
+	if (conf_opt_num(x, sec, pfx, "tier", 1, CONF_TIER_MAX, &n))
+		l->tier = n;
+	conf_opt_enum(
+	    x, sec, pfx, "family", family_names, NELEM(family_names), &v);
+	l->ipv4 = v != 2;
+	l->ipv6 = v != 1;
+	v = NAT6_NONE;
+	conf_opt_enum(x, sec, pfx, "nat6", nat6_names, NELEM(nat6_names), &v);
+	l->nat6 = v;
+	link_gateways(x, sec, pfx, l);
+	for (o = c->links; *l->ifname && o < l; o++)
+		if (!strcmp(o->ifname, l->ifname) &&
+		    addr_eq(&o->gateway4, &l->gateway4) &&
+		    addr_eq(&o->gateway6, &l->gateway6))
+			conf_err(x, l->line, "%ssame interface and gateway as "
+			    "link %s (line %d)", pfx, o->name, o->line);
+	l->probe = c->probe;
+	if (cfg_size(sec, "probe") > 1)
+		conf_err(x, conf_sec_line(x, cfg_getnsec(sec, "probe", 1)),
+		    "%sprobe: section given twice", pfx);
+	if (cfg_size(sec, "probe") > 0) {
+		l->has_probe = true;
+		conf_probe_load(x, cfg_getnsec(sec, "probe", 0), pfx, &l->probe,
+		    l->ipv4, l->ipv6);
+	} else if (!l->ipv4 || !l->ipv6) {
+		probe_families(x, l->line, pfx, &l->probe, l->ipv4, l->ipv6);
+	}
+}
+
+void
+conf_lan_load(struct loadctx *x, const struct conf *c, cfg_t *sec,
+    struct conf_lan *n)
+{
+	const char *title = cfg_title(sec), *s;
+	int line = conf_sec_line(x, sec);
+	char pfx[CONF_NAME_MAX + 16];
+	unsigned int i;
+
+	n->line = line;
+	snprintf(pfx, sizeof(pfx), "lan %s: ", title);
+	check_name(x, line, "lan", title, n->name);
+	if ((s = conf_get(sec, "interface")) != NULL)
+		line = conf_line(x, sec, "interface", 0);
+	check_ifname(x, line, pfx, "interface", s ? s : title, n->ifname);
+	n->masquerade = true;
+	conf_opt_bool(x, sec, pfx, "masquerade", &n->masquerade);
+	for (i = 0; *n->ifname && i < c->nlinks; i++)
+		if (!strcmp(n->ifname, c->links[i].ifname))
+			conf_err(x, line, "%sinterface %s is the interface of "
+			    "link %s", pfx, n->ifname, c->links[i].name);
+	for (i = 0; *n->ifname && &c->lans[i] < n; i++)
+		if (!strcmp(n->ifname, c->lans[i].ifname))
+			conf_err(x, line, "%sinterface %s is the interface of "
+			    "lan %s", pfx, n->ifname, c->lans[i].name);
+}
+
+static int
+link_index(const struct conf *c, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nlinks; i++)
+		if (!strcmp(c->links[i].name, name))
+			return i;
+	return -1;
+}
+
+int
+conf_policy_load(struct loadctx *x, struct conf *c, cfg_t *sec,
+    struct conf_policy *p)
+{
+	const char *title = cfg_title(sec), *s;
+	unsigned int i, j, n = cfg_size(sec, "links");
+	int line = conf_sec_line(x, sec), v = c->balance, li;
+	char pfx[CONF_NAME_MAX + 16];
+	uint64_t ms;
+
+	p->line = line;
+	snprintf(pfx, sizeof(pfx), "policy %s: ", title);
+	check_name(x, line, "policy", title, p->name);
+	if (!strcmp(title, "main") || !strcmp(title, "unreachable") ||
+	    !strcmp(title, "default"))
+		conf_err(x, line, "policy %s: the name is reserved", title);
+	if (n == 0)
+		conf_err(x, line, "%slinks: no links", pfx);
+	if (n > 0 && (p->links = calloc(n, sizeof(*p->links))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, "links", i);
+		line = conf_line(x, sec, "links", i);
+		if ((li = link_index(c, s)) < 0) {
+			conf_err(
+			    x, line, "%slinks: no link named '%s'", pfx, s);
+			continue;
+		}
+		for (j = 0; j < p->nlinks; j++)
+			if (p->links[j] == (unsigned int)li)
+				break;
+		if (j < p->nlinks)
+			conf_err(x, line, "%slinks: %s given twice", pfx, s);
+		else
+			p->links[p->nlinks++] = li;
+	}
+	conf_opt_enum(
+	    x, sec, pfx, "balance", balance_names, NELEM(balance_names), &v);
+	p->balance = v;
+	if (conf_opt_dur(x, sec, pfx, "sticky", 1000, 0, &ms))
+		p->sticky_s = ms / 1000;
+	return 0;
+}
+
+static int
+rule_prefixes(struct loadctx *x, cfg_t *sec, const char *opt,
+    struct prefix **out, unsigned int *nout, int *family)
+{
+	unsigned int i, n = cfg_size(sec, opt);
+	char buf[PREFIX_STRLEN];
+	struct prefix *p, m;
+	const char *s;
+	int line;
+
+	if (n == 0)
+		return 0;
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, opt, i);
+		line = conf_line(x, sec, opt, i);
+		p = &(*out)[*nout];
+		if (prefix_parse(s, p) < 0) {
+			conf_err(
+			    x, line, "rule: %s: '%s' is not a prefix", opt, s);
+			continue;
+		}
+		m = *p;
+		prefix_mask(&m);
+		if (!prefix_eq(&m, p)) {
+			conf_err(x, line,
+			    "rule: %s: %s has host bits set (%s?)", opt, s,
+			    prefix_str(&m, buf));
+			continue;
+		}
+		if (*family && p->addr.family != *family) {
+			conf_err(x, line, "rule: %s: %s is not IPv%c like the "
+			    "rule's other prefixes", opt, s,
+			    *family == AF_INET ? '4' : '6');
+			continue;
+		}
+		*family = p->addr.family;
+		(*nout)++;
+	}
+	return 0;
+}
+
+static int
+rule_ports(struct loadctx *x, cfg_t *sec, const char *opt, uint8_t proto,
+    struct conf_portrange **out, unsigned int *nout)
+{
+	unsigned int i, n = cfg_size(sec, opt);
+	unsigned long lo, hi;
+	const char *s;
+	char *end;
+
+	if (n == 0)
+		return 0;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+	    proto != IPPROTO_SCTP)
+		conf_err(x, conf_line(x, sec, opt, 0),
+		    "rule: %s: ports need proto "
+		    "tcp, udp or sctp",
+		    opt);
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, opt, i);
+		errno = 0;
+		lo = hi = isdigit((unsigned char)*s) ? strtoul(s, &end, 10) : 0;
+		if (lo && *end == '-' && isdigit((unsigned char)end[1]))
+			hi = strtoul(end + 1, &end, 10);
+		else if (lo == 0)
+			end = (char *)s;
+		if (errno || *end || lo == 0 || hi > 65535 || lo > hi) {
+			conf_err(x, conf_line(x, sec, opt, i),
+			    "rule: %s: '%s' is not "
+			    "a port or range in 1..65535",
+			    opt, s);
+			continue;
+		}
+		(*out)[*nout].lo = lo;
+		(*out)[(*nout)++].hi = hi;
+	}
+	return 0;
+}
+
+int
+conf_rule_load(struct loadctx *x, struct conf *c, cfg_t *sec,
+    struct conf_rule *r)
+{
+	static const struct { const char *name; uint8_t proto; } protos[] = {
+		{ "any", 0 }, { "icmp", IPPROTO_ICMP }, { "tcp", IPPROTO_TCP },
+		{ "udp", IPPROTO_UDP }, { "icmpv6", IPPROTO_ICMPV6 },
+		{ "sctp", IPPROTO_SCTP },
+	};
+	const char *s;
+	int family = 0, rc, line;
+	unsigned int i;
+	uint64_t n;
+
+	r->line = conf_sec_line(x, sec);
+	if ((rc = rule_prefixes(x, sec, "src", &r->src, &r->nsrc,
+	    &family)) < 0 ||
+	    (rc = rule_prefixes(x, sec, "dst", &r->dst, &r->ndst,
+	    &family)) < 0)
+		return rc;
+	if ((s = conf_get(sec, "proto")) != NULL) {
+		line = conf_line(x, sec, "proto", 0);
+		for (i = 0; i < NELEM(protos); i++)
+			if (!strcmp(s, protos[i].name))
+				break;
+		if (i < NELEM(protos))
+			r->proto = protos[i].proto;
+		else if (conf_num_parse(s, &n) == 0 && n >= 1 && n <= 255)
+			r->proto = n;
+		else
+			conf_err(x, line,
+			    "rule: proto: '%s' is not a protocol name "
+			    "or number 1..255",
+			    s);
+		if ((r->proto == IPPROTO_ICMP && family == AF_INET6) ||
+		    (r->proto == IPPROTO_ICMPV6 && family == AF_INET))
+			conf_err(x, line, "rule: proto: %s with IPv%c prefixes",
+			    s, family == AF_INET ? '4' : '6');
+	}
+	if ((rc = rule_ports(x, sec, "sport", r->proto, &r->sport,
+	    &r->nsport)) < 0 ||
+	    (rc = rule_ports(x, sec, "dport", r->proto, &r->dport,
+	    &r->ndport)) < 0)
+		return rc;
+	if ((s = conf_get(sec, "iif")) != NULL && *s)
+		check_ifname(x, conf_line(x, sec, "iif", 0), "rule: ", "iif", s,
+		    r->iif);
+	r->policy = POLICY_DEFAULT;
+	if ((s = conf_get(sec, "policy")) == NULL) {
+		conf_err(x, r->line, "rule: policy: missing");
+	} else if (!strcmp(s, "default")) {
+		r->policy = POLICY_DEFAULT;
+	} else if (!strcmp(s, "main")) {
+		r->policy = POLICY_MAIN;
+	} else if (!strcmp(s, "unreachable")) {
+		r->policy = POLICY_UNREACHABLE;
+	} else {
+		for (i = 0; i < c->npolicies; i++)
+			if (!strcmp(c->policies[i].name, s))
+				break;
+		if (i < c->npolicies)
+			r->policy = i;
+		else
+			conf_err(x, conf_line(x, sec, "policy", 0),
+			    "rule: policy: "
+			    "no policy named '%s'",
+			    s);
+	}
+	return 0;
+}
+
+static bool
+hostport_ok(const char *s)
+{
+	bool bracket = *s == '[';
+	char host[ADDR_STRLEN];
+	const char *end, *port;
+	struct addr a;
+	uint64_t n;
+	size_t len;
+
+	if (bracket) {
+		if ((end = strchr(s, ']')) == NULL || end[1] != ':')
+			return false;
+		s++;
+		port = end + 2;
+	} else {
+		if ((end = strrchr(s, ':')) == NULL)
+			return false;
+		port = end + 1;
+	}
+	len = end - s;
+	if (len >= sizeof(host))
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (addr_parse(host, &a) < 0 || bracket != (a.family == AF_INET6))
+		return false;
+	return conf_num_parse(port, &n) == 0 && n >= 1 && n <= 65535;
+}
+
+/* An optional string option: "" means unset. */
+static int
+opt_strdup(struct loadctx *x, cfg_t *sec, const char *opt, char **out)
+{
+	const char *s = conf_get(sec, opt);
+
+	if (!s || !*s)
+		return 0;
+	if ((*out = strdup(s)) == NULL)
+		return -ENOMEM;
+	(void)x;
+	return 0;
+}
+
+int
+conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
+{
+	uint64_t v;
+	bool b;
+	int e = c->balance, rc;
+
+	if (conf_opt_num(
+		x, cfg, "", "table-base", 1, UINT32_MAX - CONF_MAX_LINKS, &v)) {
+		c->table_base = v;
+		if (v <= 255 && v + CONF_MAX_LINKS >= 253)
+			conf_err(x, conf_line(x, cfg, "table-base", 0),
+			    "table-base: "
+			    "tables %llu..%llu include the kernel's 253..255",
+			    (unsigned long long)v,
+			    (unsigned long long)v + CONF_MAX_LINKS);
+	}
+	if (conf_opt_num(x, cfg, "", "rule-priority-base", 1,
+	    MAIN_RULE_PRIO - RULE_PRIO_SPAN, &v))
+		c->rule_priority_base = v;
+	if (conf_opt_num(x, cfg, "", "nexthop-id-base", 1,
+	    UINT32_MAX - CONF_MAX_LINKS, &v))
+		c->nexthop_id_base = v;
+	if (conf_opt_num(x, cfg, "", "fwmark-mask", 1, UINT32_MAX, &v)) {
+		uint32_t m = v >> __builtin_ctz(v);
+		if ((m & (m + 1)) || __builtin_popcount(m) < 8)
+			conf_err(x, conf_line(x, cfg, "fwmark-mask", 0),
+			    "fwmark-mask:"
+			    " %s is not one run of at least 8 bits",
+			    conf_get(cfg, "fwmark-mask"));
+		else
+			c->fwmark_mask = v;
+	}
+	if (conf_opt_num(x, cfg, "", "route-protocol", 5, 255, &v))
+		c->route_protocol = v;
+	conf_opt_enum(
+	    x, cfg, "", "balance", balance_names, NELEM(balance_names), &e);
+	c->balance = e;
+	if (conf_opt_bool(x, cfg, "", "manage-sysctl", &b))
+		c->manage_sysctl = b;
+	if (conf_opt_dur(x, cfg, "", "hook-timeout", 1, 1, &v))
+		c->hook_timeout_ms = v;
+	if ((rc = opt_strdup(x, cfg, "hooks-dir", &c->hooks_dir)) < 0 ||
+	    (rc = opt_strdup(x, cfg, "socket-group", &c->socket_group)) < 0 ||
+	    (rc = opt_strdup(x, cfg, "metrics-listen", &c->metrics_listen)) < 0)
+		return rc;
+	if (conf_get(cfg, "socket")) {
+		free(c->socket_path);
+		c->socket_path = NULL;
+		if ((rc = opt_strdup(x, cfg, "socket", &c->socket_path)) < 0)
+			return rc;
+	}
+	if (c->hooks_dir && c->hooks_dir[0] != '/')
+		conf_err(x, conf_line(x, cfg, "hooks-dir", 0),
+		    "hooks-dir: '%s' is "
+		    "not an absolute path",
+		    c->hooks_dir);
+	if (!c->socket_path || c->socket_path[0] != '/' ||
+	    strlen(c->socket_path) >=
+		sizeof(((struct sockaddr_un *)0)->sun_path))
+		conf_err(x, conf_line(x, cfg, "socket", 0),
+		    "socket: '%s' is not an "
+		    "absolute path of at most %zu characters",
+		    c->socket_path ? c->socket_path : "",
+		    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	if (c->socket_group && strlen(c->socket_group) >= 33)
+		conf_err(x, conf_line(x, cfg, "socket-group", 0),
+		    "socket-group: "
+		    "'%s' is longer than 32 characters",
+		    c->socket_group);
+	if (c->metrics_listen && !hostport_ok(c->metrics_listen))
+		conf_err(x, conf_line(x, cfg, "metrics-listen", 0),
+		    "metrics-listen: "
+		    "'%s' is not ADDR:PORT or [ADDR6]:PORT",
+		    c->metrics_listen);
+	return 0;
+}
+
+const char *
+conf_balance_name(enum conf_balance b)
+{
+	switch (b) {
+	case BALANCE_ROUND_ROBIN:
+	case BALANCE_RANDOM:
+	case BALANCE_HASH:
+		return balance_names[b];
+	}
+	return "?";
+}

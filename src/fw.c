@@ -1,0 +1,1117 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * fw renders the nftables side of the plan as the text of one transaction
+ * on table `inet uplinkd` (see fw.h for how stateful objects survive it).
+ * A new connection is marked once, in this order: arriving over an uplink,
+ * with that uplink; to the host itself, a connected network or anything not
+ * routed out of an uplink, not at all; sent by a local socket whose route
+ * came from an uplink's table (its realm) or bound to its IPv6 address, with
+ * that uplink; otherwise the rules choose a policy and the policy a link.
+ * Later packets take the mark back from the connection. Only the bits of
+ * conf->fwmark_mask are written, in the packet and in the connection.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fw.h"
+
+#define TBL	"inet " FW_TABLE
+
+/* Protocols whose ports `th sport`/`th dport` read. */
+#define PORT_PROTOS	"{ tcp, udp, udplite, sctp, dccp }"
+
+static const char *const fixed_chains[] = {
+	"prerouting", "output", "postrouting", "nat_postrouting",
+	"rules", "choose", "bypass", "unreachable",
+};
+
+/* Section names become parts of object names: letters, digits, _ and -. */
+static bool
+name_ok(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || strlen(s) >= CONF_NAME_MAX)
+		return false;
+	for (i = 0; s[i] != '\0'; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Interface names are written quoted: no quotes, backslashes, controls. */
+static bool
+ifname_ok(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || strlen(s) >= IFNAMSIZ)
+		return false;
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '\\' ||
+		    ch == '/')
+			return false;
+	}
+	return true;
+}
+
+static int
+sticky_set_name(char *buf, size_t len, int fam, unsigned int sticky_s,
+    const char *policy, const char *link)
+{
+	int n;
+
+	n = snprintf(buf, len, "sticky%d_%u_%s_%s", fam, sticky_s, policy,
+	    link);
+	return n < 0 || (size_t)n >= len ? -EINVAL : 0;
+}
+
+int
+fw_counter_name(const char *link, bool tx, char *buf, size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "link_%s_%s", link, tx ? "tx" : "rx");
+	return n < 0 || (size_t)n >= len ? -EINVAL : 0;
+}
+
+int
+fw_counter_parse(const char *counter, char *link, size_t len, bool *tx)
+{
+	size_t n = strlen(counter);
+
+	if (n < 9 || strncmp(counter, "link_", 5) != 0)
+		return -EINVAL;
+	if (strcmp(counter + n - 3, "_tx") == 0)
+		*tx = true;
+	else if (strcmp(counter + n - 3, "_rx") == 0)
+		*tx = false;
+	else
+		return -EINVAL;
+	n -= 8;
+	if (n >= len)
+		return -EINVAL;
+	memcpy(link, counter + 5, n);
+	link[n] = '\0';
+	return 0;
+}
+
+static int
+objs_add(struct fw_objs *o, enum fw_obj_type type, const char *name)
+{
+	struct fw_obj *v;
+
+	if (strlen(name) >= FW_NAME_MAX)
+		return -EINVAL;
+	v = reallocarray(o->v, o->n + 1, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	o->v = v;
+	v[o->n].type = type;
+	strcpy(v[o->n].name, name);
+	o->n++;
+	return 0;
+}
+
+static bool
+objs_has(const struct fw_objs *o, enum fw_obj_type type, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; o != NULL && i < o->n; i++)
+		if (o->v[i].type == type && strcmp(o->v[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+void
+fw_objs_free(struct fw_objs *o)
+{
+	free(o->v);
+	o->v = NULL;
+	o->n = 0;
+}
+
+static int
+check_conf(const struct conf *c)
+{
+	unsigned int i;
+
+	if (c->fwmark_mask == 0)
+		return -EINVAL;
+	for (i = 0; i < c->nlinks; i++)
+		if (!name_ok(c->links[i].name) ||
+		    !ifname_ok(c->links[i].ifname))
+			return -EINVAL;
+	for (i = 0; i < c->nlans; i++)
+		if (!ifname_ok(c->lans[i].ifname))
+			return -EINVAL;
+	for (i = 0; i < c->npolicies; i++) {
+		const struct conf_policy *po = &c->policies[i];
+		unsigned int j;
+
+		if (!name_ok(po->name))
+			return -EINVAL;
+		for (j = 0; j < po->nlinks; j++)
+			if (po->links[j] >= c->nlinks)
+				return -EINVAL;
+	}
+	for (i = 0; i < c->nrules; i++)
+		if (c->rules[i].iif[0] != '\0' &&
+		    !ifname_ok(c->rules[i].iif))
+			return -EINVAL;
+	return 0;
+}
+
+int
+fw_objects(const struct conf *c, struct fw_objs *out)
+{
+	char name[FW_NAME_MAX];
+	unsigned int i, j;
+	int fam, r = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if ((r = check_conf(c)) < 0)
+		return r;
+	for (i = 0; r == 0 && i < sizeof(fixed_chains) /
+	    sizeof(fixed_chains[0]); i++)
+		r = objs_add(out, FW_OBJ_CHAIN, fixed_chains[i]);
+	for (i = 0; r == 0 && i < c->nlinks; i++) {
+		const char *l = c->links[i].name;
+
+		snprintf(name, sizeof(name), "mark_%s", l);
+		if ((r = objs_add(out, FW_OBJ_CHAIN, name)) < 0)
+			break;
+		fw_counter_name(l, true, name, sizeof(name));
+		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)
+			break;
+		fw_counter_name(l, false, name, sizeof(name));
+		r = objs_add(out, FW_OBJ_COUNTER, name);
+	}
+	for (i = 0; r == 0 && i < c->npolicies; i++) {
+		const struct conf_policy *po = &c->policies[i];
+
+		snprintf(name, sizeof(name), "pol_%s", po->name);
+		if ((r = objs_add(out, FW_OBJ_CHAIN, name)) < 0)
+			break;
+		if (po->sticky_s == 0)
+			continue;
+		for (j = 0; r == 0 && j < po->nlinks; j++) {
+			const struct conf_link *cl = &c->links[po->links[j]];
+
+			for (fam = 4; r == 0 && fam <= 6; fam += 2) {
+				if ((fam == 4 && !cl->ipv4) ||
+				    (fam == 6 && !cl->ipv6))
+					continue;
+				r = sticky_set_name(name, sizeof(name), fam,
+				    po->sticky_s, po->name, cl->name);
+				if (r == 0)
+					r = objs_add(out, FW_OBJ_SET, name);
+			}
+		}
+	}
+	if (r < 0)
+		fw_objs_free(out);
+	return r;
+}
+
+/* Rendering state: the text so far, the mask and its complement. */
+struct rend {
+	FILE *f;
+	const struct conf *c;
+	const struct plan *p;
+	uint32_t mask, keep;	/* keep = ~mask */
+	uint32_t bypass;
+	char **nat;		/* nat rules written, to skip duplicates */
+	unsigned int nnat;
+	int err;
+};
+
+static void rule(struct rend *r, const char *chain, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+rule(struct rend *r, const char *chain, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(r->f, "add rule " TBL " %s ", chain);
+	va_start(ap, fmt);
+	vfprintf(r->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->f);
+}
+
+static const struct plan_family *
+family(const struct plan_link *pl, int fam)
+{
+	return fam == 4 ? &pl->v4 : &pl->v6;
+}
+
+static const char *
+ipkw(int fam)
+{
+	return fam == 4 ? "ip" : "ip6";
+}
+
+/* Another link uses this link's interface too. */
+static bool
+iface_shared(const struct conf *c, unsigned int li)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nlinks; i++)
+		if (i != li && strcmp(c->links[i].ifname,
+		    c->links[li].ifname) == 0)
+			return true;
+	return false;
+}
+
+/* "{ "a", "b" }" of the links' interfaces, each once, in config order. */
+static void
+put_link_ifaces(struct rend *r)
+{
+	const struct conf *c = r->c;
+	unsigned int i, j;
+	const char *sep = "";
+
+	fputs("{ ", r->f);
+	for (i = 0; i < c->nlinks; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(c->links[j].ifname, c->links[i].ifname) == 0)
+				break;
+		if (j < i)
+			continue;
+		fprintf(r->f, "%s\"%s\"", sep, c->links[i].ifname);
+		sep = ", ";
+	}
+	fputs(" }", r->f);
+}
+
+static unsigned int
+count_lans(const struct conf *c, bool masq_only)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nlans; i++)
+		if (!masq_only || c->lans[i].masquerade)
+			n++;
+	return n;
+}
+
+static void
+put_lan_ifaces(struct rend *r, bool masq_only)
+{
+	const struct conf *c = r->c;
+	unsigned int i;
+	const char *sep = "";
+
+	fputs("{ ", r->f);
+	for (i = 0; i < c->nlans; i++) {
+		if (masq_only && !c->lans[i].masquerade)
+			continue;
+		fprintf(r->f, "%s\"%s\"", sep, c->lans[i].ifname);
+		sep = ", ";
+	}
+	fputs(" }", r->f);
+}
+
+/* The links' connected prefixes of one family, each once; with IPv6 the
+ * link-local prefix first. Returns how many were written. */
+static unsigned int
+put_link_nets(struct rend *r, int fam, bool write)
+{
+	const struct plan *p = r->p;
+	char buf[PREFIX_STRLEN];
+	unsigned int i, j, n = 0;
+
+	if (fam == 6) {
+		if (write)
+			fputs("{ fe80::/10", r->f);
+		n++;
+	}
+	for (i = 0; i < p->nlinks; i++) {
+		const struct plan_family *pf = family(&p->links[i], fam);
+
+		if (!pf->usable || pf->net.len == 0 ||
+		    pf->net.addr.family != (fam == 4 ? AF_INET : AF_INET6))
+			continue;
+		for (j = 0; j < i; j++) {
+			const struct plan_family *o = family(&p->links[j],
+			    fam);
+
+			if (o->usable && prefix_eq(&o->net, &pf->net))
+				break;
+		}
+		if (j < i)
+			continue;
+		if (write)
+			fprintf(r->f, "%s%s", n == 0 ? "{ " : ", ",
+			    prefix_str(&pf->net, buf));
+		n++;
+	}
+	if (write && n > 0)
+		fputs(" }", r->f);
+	return n;
+}
+
+/* " vmap { 0x00010000 : goto mark_a, ... }" restoring a mark held in the
+ * expression before it (ct mark or meta mark, masked). */
+static void
+put_restore_vmap(struct rend *r)
+{
+	const struct conf *c = r->c;
+	unsigned int i;
+
+	fputs(" vmap { ", r->f);
+	for (i = 0; i < c->nlinks; i++)
+		fprintf(r->f, "0x%08x : goto mark_%s, ", r->p->links[i].mark,
+		    c->links[i].name);
+	fprintf(r->f, "0x%08x : goto bypass }", r->bypass);
+}
+
+static void
+render_mark_chain(struct rend *r, const char *chain, uint32_t mark)
+{
+	rule(r, chain, "meta mark set meta mark and 0x%08x or 0x%08x",
+	    r->keep, mark);
+	rule(r, chain, "ct mark set ct mark and 0x%08x or 0x%08x", r->keep,
+	    mark);
+}
+
+/* The links of a policy that take new connections in one family. */
+static unsigned int
+active_links(const struct rend *r, const unsigned int *idx, unsigned int n,
+    int fam, unsigned int *act)
+{
+	unsigned int i, na = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct plan_link *pl = &r->p->links[idx[i]];
+		const struct conf_link *cl = &r->c->links[idx[i]];
+
+		if (!family(pl, fam)->active)
+			continue;
+		if ((fam == 4 && !cl->ipv4) || (fam == 6 && !cl->ipv6))
+			continue;
+		act[na++] = idx[i];
+	}
+	return na;
+}
+
+static unsigned int
+weight(const struct conf_link *cl)
+{
+	return cl->weight == 0 ? 1 : cl->weight;
+}
+
+/* "vmap { 0-1 : goto mark_a, 2 : goto mark_b }": each link a run of
+ * values as long as its weight. */
+static void
+put_choice_vmap(struct rend *r, const unsigned int *act, unsigned int na,
+    const char *verb)
+{
+	unsigned int i, lo = 0;
+
+	fputs("vmap { ", r->f);
+	for (i = 0; i < na; i++) {
+		const struct conf_link *cl = &r->c->links[act[i]];
+		unsigned int hi = lo + weight(cl) - 1;
+
+		if (hi == lo)
+			fprintf(r->f, "%s%u : %s mark_%s", i ? ", " : "", lo,
+			    verb, cl->name);
+		else
+			fprintf(r->f, "%s%u-%u : %s mark_%s", i ? ", " : "",
+			    lo, hi, verb, cl->name);
+		lo = hi + 1;
+	}
+	fputs(" }", r->f);
+}
+
+/*
+ * A policy chain: per family, the sticky lookups, then the weighted choice
+ * among the active links, then (sticky) the remembering of the choice.
+ * With sticky sets the mark chains are jumped to, so that the update rules
+ * run after them; every rule after the first choice checks that no mark is
+ * set yet.
+ */
+static void
+render_policy(struct rend *r, const char *chain, const char *polname,
+    const unsigned int *idx, unsigned int n, enum conf_balance b,
+    unsigned int sticky_s)
+{
+	char set[FW_NAME_MAX];
+	const char *ip, *verb = sticky_s ? "jump" : "goto";
+	unsigned int *act, na, i, sumw;
+	int fam;
+
+	act = calloc(n + 1, sizeof(*act));
+	if (act == NULL) {
+		r->err = -ENOMEM;
+		return;
+	}
+	for (fam = 4; fam <= 6; fam += 2) {
+		ip = ipkw(fam);
+		na = active_links(r, idx, n, fam, act);
+		if (na == 0)
+			continue;
+		for (i = 0; sticky_s && i < na; i++) {
+			sticky_set_name(set, sizeof(set), fam, sticky_s,
+			    polname, r->c->links[act[i]].name);
+			rule(r, chain, "meta mark and 0x%08x == 0 %s saddr . %s "
+			    "daddr @%s jump mark_%s", r->mask, ip, ip, set,
+			    r->c->links[act[i]].name);
+		}
+		for (sumw = 0, i = 0; i < na; i++)
+			sumw += weight(&r->c->links[act[i]]);
+		if (na == 1) {
+			rule(r, chain, "meta mark and 0x%08x == 0 meta nfproto "
+			    "ipv%d %s mark_%s", r->mask, fam, verb,
+			    r->c->links[act[0]].name);
+		} else {
+			switch (b) {
+			case BALANCE_ROUND_ROBIN:
+			case BALANCE_RANDOM:
+				fprintf(r->f, "add rule " TBL " %s meta mark and "
+				    "0x%08x == 0 meta nfproto ipv%d numgen %s "
+				    "mod %u ", chain, r->mask, fam,
+				    b == BALANCE_RANDOM ? "random" : "inc",
+				    sumw);
+				put_choice_vmap(r, act, na, verb);
+				fputc('\n', r->f);
+				break;
+			case BALANCE_HASH:
+				fprintf(r->f, "add rule " TBL " %s meta mark and "
+				    "0x%08x == 0 meta nfproto ipv%d meta l4proto "
+				    PORT_PROTOS " jhash %s saddr . %s daddr . "
+				    "meta l4proto . th sport . th dport mod %u "
+				    "seed 0x%08x ", chain, r->mask, fam, ip, ip,
+				    sumw, FW_HASH_SEED);
+				put_choice_vmap(r, act, na, verb);
+				fputc('\n', r->f);
+				fprintf(r->f, "add rule " TBL " %s meta mark and "
+				    "0x%08x == 0 meta nfproto ipv%d jhash %s "
+				    "saddr . %s daddr . meta l4proto mod %u "
+				    "seed 0x%08x ", chain, r->mask, fam, ip, ip,
+				    sumw, FW_HASH_SEED);
+				put_choice_vmap(r, act, na, verb);
+				fputc('\n', r->f);
+				break;
+			}
+		}
+		for (i = 0; sticky_s && i < na; i++) {
+			sticky_set_name(set, sizeof(set), fam, sticky_s,
+			    polname, r->c->links[act[i]].name);
+			rule(r, chain, "meta mark and 0x%08x == 0x%08x update "
+			    "@%s { %s saddr . %s daddr }", r->mask,
+			    r->p->links[act[i]].mark, set, ip, ip);
+		}
+	}
+	free(act);
+}
+
+static const char *
+proto_name(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "ipv6-icmp";
+	case 132:
+		return "sctp";
+	case 136:
+		return "udplite";
+	case 33:
+		return "dccp";
+	}
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static bool
+proto_has_ports(uint8_t proto)
+{
+	return proto == 0 || proto == 6 || proto == 17 || proto == 132 ||
+	    proto == 136 || proto == 33;
+}
+
+static void
+put_prefixes(struct rend *r, const char *what, const struct prefix *v,
+    unsigned int n, int fam)
+{
+	char buf[PREFIX_STRLEN];
+	unsigned int i;
+	const char *sep = "{ ";
+	int af = fam == 4 ? AF_INET : AF_INET6;
+
+	fprintf(r->f, " %s %s ", ipkw(fam), what);
+	for (i = 0; i < n; i++) {
+		if (v[i].addr.family != af)
+			continue;
+		fprintf(r->f, "%s%s", sep, prefix_str(&v[i], buf));
+		sep = ", ";
+	}
+	fputs(" }", r->f);
+}
+
+static void
+put_ports(struct rend *r, const char *what, const struct conf_portrange *v,
+    unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(r->f, " th %s { ", what);
+	for (i = 0; i < n; i++) {
+		if (v[i].lo == v[i].hi)
+			fprintf(r->f, "%s%u", i ? ", " : "", v[i].lo);
+		else
+			fprintf(r->f, "%s%u-%u", i ? ", " : "", v[i].lo,
+			    v[i].hi);
+	}
+	fputs(" }", r->f);
+}
+
+static bool
+has_family(const struct prefix *v, unsigned int n, int fam)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].addr.family == (fam == 4 ? AF_INET : AF_INET6))
+			return true;
+	return false;
+}
+
+/* One config rule: one nft rule, or one per address family it names. */
+static void
+render_conf_rule(struct rend *r, const struct conf_rule *cr)
+{
+	char pbuf[8];
+	const char *target;
+	char tbuf[FW_NAME_MAX];
+	int fam;
+	bool any = cr->nsrc == 0 && cr->ndst == 0;
+
+	if ((cr->nsport || cr->ndport) && !proto_has_ports(cr->proto)) {
+		r->err = -EINVAL;
+		return;
+	}
+	switch (cr->policy) {
+	case POLICY_DEFAULT:
+		target = "choose";
+		break;
+	case POLICY_MAIN:
+		target = "bypass";
+		break;
+	case POLICY_UNREACHABLE:
+		target = "unreachable";
+		break;
+	default:
+		if (cr->policy < 0 ||
+		    (unsigned int)cr->policy >= r->c->npolicies) {
+			r->err = -EINVAL;
+			return;
+		}
+		snprintf(tbuf, sizeof(tbuf), "pol_%s",
+		    r->c->policies[cr->policy].name);
+		target = tbuf;
+		break;
+	}
+	for (fam = any ? 0 : 4; fam <= 6; fam += any ? 7 : 2) {
+		if (!any && ((cr->nsrc && !has_family(cr->src, cr->nsrc, fam)) ||
+		    (cr->ndst && !has_family(cr->dst, cr->ndst, fam))))
+			continue;
+		fprintf(r->f, "add rule " TBL " rules");
+		if (fam != 0)
+			fprintf(r->f, " meta nfproto ipv%d", fam);
+		if (cr->iif[0] != '\0')
+			fprintf(r->f, " iifname \"%s\"", cr->iif);
+		if (cr->nsrc)
+			put_prefixes(r, "saddr", cr->src, cr->nsrc, fam);
+		if (cr->ndst)
+			put_prefixes(r, "daddr", cr->dst, cr->ndst, fam);
+		if (cr->proto)
+			fprintf(r->f, " meta l4proto %s",
+			    proto_name(cr->proto, pbuf, sizeof(pbuf)));
+		else if (cr->nsport || cr->ndport)
+			fputs(" meta l4proto " PORT_PROTOS, r->f);
+		if (cr->nsport)
+			put_ports(r, "sport", cr->sport, cr->nsport);
+		if (cr->ndport)
+			put_ports(r, "dport", cr->dport, cr->ndport);
+		fprintf(r->f, " goto %s\n", target);
+	}
+}
+
+/* The rules that keep a connection's uplink, in prerouting and output. */
+static void
+render_restore(struct rend *r, const char *chain, const char *what)
+{
+	fprintf(r->f, "add rule " TBL " %s %s and 0x%08x", chain, what,
+	    r->mask);
+	put_restore_vmap(r);
+	fputc('\n', r->f);
+}
+
+/* Destinations that are not balanced: the host, broadcasts, anything not
+ * routed out of an uplink, the uplinks' own networks. */
+static void
+render_bypass_dst(struct rend *r, const char *chain, bool output)
+{
+	rule(r, chain, "fib daddr type { local, broadcast, multicast } "
+	    "return");
+	if (r->c->nlinks > 0) {
+		fprintf(r->f, "add rule " TBL " %s %s != ", chain,
+		    output ? "oifname" : "fib daddr . iif oifname");
+		put_link_ifaces(r);
+		fputs(" return\n", r->f);
+	}
+	if (put_link_nets(r, 4, false) > 0) {
+		fprintf(r->f, "add rule " TBL " %s ip daddr ", chain);
+		put_link_nets(r, 4, true);
+		fputs(" return\n", r->f);
+	}
+	fprintf(r->f, "add rule " TBL " %s ip6 daddr ", chain);
+	put_link_nets(r, 6, true);
+	fputs(" return\n", r->f);
+}
+
+static void
+render_prerouting(struct rend *r)
+{
+	const struct conf *c = r->c;
+	const struct plan *p = r->p;
+	const char *ch = "prerouting";
+	char cnt[FW_NAME_MAX];
+	unsigned int i, nuniq = 0;
+
+	for (i = 0; i < c->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+		const uint8_t *m = pl->gw_mac;
+
+		fw_counter_name(c->links[i].name, false, cnt, sizeof(cnt));
+		if (!iface_shared(c, i))
+			rule(r, ch, "iifname \"%s\" counter name \"%s\"",
+			    c->links[i].ifname, cnt);
+		else if (pl->has_gw_mac)
+			rule(r, ch, "iifname \"%s\" ether saddr "
+			    "%02x:%02x:%02x:%02x:%02x:%02x counter name \"%s\"",
+			    c->links[i].ifname, m[0], m[1], m[2], m[3], m[4],
+			    m[5], cnt);
+	}
+	render_restore(r, ch, "ct mark");
+	rule(r, ch, "ct state != new return");
+	/* inbound: the connection is the uplink's it arrived over */
+	for (i = 0; i < c->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+		const uint8_t *m = pl->gw_mac;
+
+		if (!iface_shared(c, i)) {
+			nuniq++;
+			continue;
+		}
+		if (pl->has_gw_mac)
+			rule(r, ch, "iifname \"%s\" ether saddr "
+			    "%02x:%02x:%02x:%02x:%02x:%02x goto mark_%s",
+			    c->links[i].ifname, m[0], m[1], m[2], m[3], m[4],
+			    m[5], c->links[i].name);
+	}
+	if (nuniq > 0) {
+		const char *sep = "";
+
+		fprintf(r->f, "add rule " TBL " %s iifname vmap { ", ch);
+		for (i = 0; i < c->nlinks; i++) {
+			if (iface_shared(c, i))
+				continue;
+			fprintf(r->f, "%s\"%s\" : goto mark_%s", sep,
+			    c->links[i].ifname, c->links[i].name);
+			sep = ", ";
+		}
+		fputs(" }\n", r->f);
+	}
+	/* forwarded from a LAN: balanced */
+	if (c->nlans == 0)
+		return;
+	fprintf(r->f, "add rule " TBL " %s iifname != ", ch);
+	put_lan_ifaces(r, false);
+	fputs(" return\n", r->f);
+	render_bypass_dst(r, ch, false);
+	rule(r, ch, "goto rules");
+}
+
+static void
+render_output(struct rend *r)
+{
+	const struct conf *c = r->c;
+	const struct plan *p = r->p;
+	const char *ch = "output";
+	char buf[ADDR_STRLEN];
+	unsigned int i, j, n;
+	const char *sep;
+
+	render_restore(r, ch, "ct mark");
+	/* a mark the socket chose (SO_MARK: probes) is kept */
+	render_restore(r, ch, "meta mark");
+	rule(r, ch, "meta mark and 0x%08x != 0 return", r->mask);
+	rule(r, ch, "ct state != new return");
+	render_bypass_dst(r, ch, true);
+	/* a socket bound to a link's address routes through its table */
+	sep = "";
+	for (i = n = 0; i < c->nlinks; i++) {
+		if (p->links[i].realm == 0)
+			continue;
+		if (n++ == 0)
+			fprintf(r->f, "add rule " TBL " %s meta rtclassid "
+			    "vmap { ", ch);
+		fprintf(r->f, "%s%u : goto mark_%s", sep, p->links[i].realm,
+		    c->links[i].name);
+		sep = ", ";
+	}
+	if (n > 0)
+		fputs(" }\n", r->f);
+	/* IPv6 routes carry no realm: a source address that is exactly one
+	 * link's is that link's */
+	sep = "";
+	for (i = n = 0; i < c->nlinks; i++) {
+		const struct plan_family *pf = &p->links[i].v6;
+
+		if (!pf->usable || pf->addr.family != AF_INET6)
+			continue;
+		for (j = 0; j < c->nlinks; j++) {
+			const struct plan_family *o = &p->links[j].v6;
+
+			if (j != i && o->usable && addr_eq(&o->addr,
+			    &pf->addr))
+				break;
+		}
+		if (j < c->nlinks)
+			continue;
+		if (n++ == 0)
+			fprintf(r->f, "add rule " TBL " %s ip6 saddr vmap { ",
+			    ch);
+		fprintf(r->f, "%s%s : goto mark_%s", sep,
+		    addr_str(&pf->addr, buf), c->links[i].name);
+		sep = ", ";
+	}
+	if (n > 0)
+		fputs(" }\n", r->f);
+	rule(r, ch, "goto rules");
+}
+
+static void
+render_postrouting(struct rend *r)
+{
+	const struct conf *c = r->c;
+	const struct plan *p = r->p;
+	char cnt[FW_NAME_MAX], buf[ADDR_STRLEN];
+	unsigned int i;
+
+	for (i = 0; i < c->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+
+		fw_counter_name(c->links[i].name, true, cnt, sizeof(cnt));
+		if (!iface_shared(c, i)) {
+			rule(r, "postrouting", "oifname \"%s\" counter name "
+			    "\"%s\"", c->links[i].ifname, cnt);
+			continue;
+		}
+		/* on a shared interface, by the gateway routed to */
+		if (addr_is_set(&pl->v4.gateway))
+			rule(r, "postrouting", "oifname \"%s\" rt ip nexthop %s "
+			    "counter name \"%s\"", c->links[i].ifname,
+			    addr_str(&pl->v4.gateway, buf), cnt);
+		if (addr_is_set(&pl->v6.gateway))
+			rule(r, "postrouting", "oifname \"%s\" rt ip6 nexthop "
+			    "%s counter name \"%s\"", c->links[i].ifname,
+			    addr_str(&pl->v6.gateway, buf), cnt);
+	}
+}
+
+static void nat_rule(struct rend *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A nat rule, unless the same was written already (links sharing an
+ * interface). */
+static void
+nat_rule(struct rend *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, **v;
+	unsigned int i;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		va_end(ap);
+		r->err = -ENOMEM;
+		return;
+	}
+	va_end(ap);
+	for (i = 0; i < r->nnat; i++)
+		if (strcmp(r->nat[i], s) == 0) {
+			free(s);
+			return;
+		}
+	v = reallocarray(r->nat, r->nnat + 1, sizeof(*v));
+	if (v == NULL) {
+		free(s);
+		r->err = -ENOMEM;
+		return;
+	}
+	r->nat = v;
+	r->nat[r->nnat++] = s;
+	fprintf(r->f, "add rule " TBL " nat_postrouting %s\n", s);
+}
+
+static void
+render_nat(struct rend *r)
+{
+	const struct conf *c = r->c;
+	const struct plan *p = r->p;
+	char buf[PREFIX_STRLEN], *lans = NULL;
+	size_t lanslen = 0;
+	unsigned int i;
+	FILE *f;
+
+	if (count_lans(c, true) > 0) {
+		f = r->f;
+		if ((r->f = open_memstream(&lans, &lanslen)) == NULL) {
+			r->f = f;
+			r->err = -ENOMEM;
+			return;
+		}
+		put_lan_ifaces(r, true);
+		fclose(r->f);
+		r->f = f;
+		if (lans == NULL) {
+			r->err = -ENOMEM;
+			return;
+		}
+	}
+	for (i = 0; i < c->nlinks; i++) {
+		const struct conf_link *cl = &c->links[i];
+		const struct plan_link *pl = &p->links[i];
+		int fam;
+
+		if (lans != NULL) {
+			nat_rule(r, "oifname \"%s\" iifname %s meta nfproto "
+			    "ipv4 masquerade", cl->ifname, lans);
+			if (cl->nat6 == NAT6_MASQUERADE)
+				nat_rule(r, "oifname \"%s\" iifname %s meta "
+				    "nfproto ipv6 masquerade", cl->ifname, lans);
+		}
+		/* a local socket re-routed by mark to this link leaves with
+		 * the source of the route it first took: re-source it */
+		for (fam = 4; fam <= 6; fam += 2) {
+			const struct plan_family *pf = family(pl, fam);
+			struct prefix own;
+
+			if (!pf->usable || !addr_is_set(&pf->addr))
+				continue;
+			if (pf->net.len > 0 &&
+			    pf->net.addr.family == pf->addr.family) {
+				own = pf->net;
+			} else {
+				own.addr = pf->addr;
+				own.len = fam == 4 ? 32 : 128;
+			}
+			nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
+			    "type local masquerade", cl->ifname, ipkw(fam),
+			    prefix_str(&own, buf));
+		}
+	}
+	free(lans);
+}
+
+static void
+render_decls(struct rend *r, const struct fw_objs *want,
+    const struct fw_objs *have)
+{
+	static const char *const base[][2] = {
+		{ "prerouting", "type filter hook prerouting priority mangle" },
+		{ "output", "type route hook output priority mangle" },
+		{ "postrouting", "type filter hook postrouting priority "
+		    "mangle" },
+		{ "nat_postrouting", "type nat hook postrouting priority "
+		    "srcnat" },
+	};
+	unsigned int i, j, secs;
+	int fam, off;
+
+	fputs("add table " TBL "\n", r->f);
+	for (i = 0; i < want->n; i++) {
+		const struct fw_obj *o = &want->v[i];
+
+		switch (o->type) {
+		case FW_OBJ_COUNTER:
+			fprintf(r->f, "add counter " TBL " %s\n", o->name);
+			break;
+		case FW_OBJ_SET:
+			sscanf(o->name, "sticky%d_%u", &fam, &secs);
+			fprintf(r->f, "add set " TBL " %s { type %s . %s; "
+			    "flags dynamic,timeout; timeout %us; size 65536; "
+			    "}\n", o->name,
+			    fam == 4 ? "ipv4_addr" : "ipv6_addr",
+			    fam == 4 ? "ipv4_addr" : "ipv6_addr", secs);
+			break;
+		case FW_OBJ_CHAIN:
+			for (j = 0; j < sizeof(base) / sizeof(base[0]); j++)
+				if (strcmp(base[j][0], o->name) == 0)
+					break;
+			if (j < sizeof(base) / sizeof(base[0]))
+				fprintf(r->f, "add chain " TBL " %s { %s; "
+				    "policy accept; }\n", o->name, base[j][1]);
+			else
+				fprintf(r->f, "add chain " TBL " %s\n",
+				    o->name);
+			break;
+		}
+	}
+	/* chains to remove: made sure to exist, emptied with the rest, so
+	 * that no rule refers to an object being deleted */
+	for (i = 0; have != NULL && i < have->n; i++)
+		if (have->v[i].type == FW_OBJ_CHAIN &&
+		    !objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
+			fprintf(r->f, "add chain " TBL " %s\n",
+			    have->v[i].name);
+	for (i = 0; i < want->n; i++)
+		if (want->v[i].type == FW_OBJ_CHAIN)
+			fprintf(r->f, "flush chain " TBL " %s\n",
+			    want->v[i].name);
+	for (i = 0; have != NULL && i < have->n; i++)
+		if (have->v[i].type == FW_OBJ_CHAIN &&
+		    !objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
+			fprintf(r->f, "flush chain " TBL " %s\n",
+			    have->v[i].name);
+	for (i = 0; have != NULL && i < have->n; i++) {
+		const struct fw_obj *o = &have->v[i];
+
+		if (objs_has(want, o->type, o->name))
+			continue;
+		switch (o->type) {
+		case FW_OBJ_CHAIN:
+			fprintf(r->f, "delete chain " TBL " %s\n", o->name);
+			break;
+		case FW_OBJ_COUNTER:
+			fprintf(r->f, "add counter " TBL " %s\n", o->name);
+			fprintf(r->f, "delete counter " TBL " %s\n", o->name);
+			break;
+		case FW_OBJ_SET:
+			/* only sets of ours, whose type the name tells */
+			off = 0;
+			if (sscanf(o->name, "sticky%d_%u_%n", &fam, &secs,
+			    &off) != 2 || off == 0 || (fam != 4 && fam != 6))
+				break;
+			fprintf(r->f, "add set " TBL " %s { type %s . %s; "
+			    "flags dynamic,timeout; timeout %us; size 65536; "
+			    "}\n", o->name,
+			    fam == 4 ? "ipv4_addr" : "ipv6_addr",
+			    fam == 4 ? "ipv4_addr" : "ipv6_addr", secs);
+			fprintf(r->f, "delete set " TBL " %s\n", o->name);
+			break;
+		}
+	}
+}
+
+char *
+fw_render(const struct conf *c, const struct plan *p,
+    const struct fw_objs *have)
+{
+	struct fw_objs want;
+	struct rend r;
+	char *text = NULL, name[FW_NAME_MAX];
+	size_t len = 0;
+	unsigned int i, *all = NULL;
+	int err;
+
+	if (p->nlinks != c->nlinks) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((err = fw_objects(c, &want)) < 0) {
+		errno = -err;
+		return NULL;
+	}
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.p = p;
+	r.mask = c->fwmark_mask;
+	r.keep = ~c->fwmark_mask;
+	r.bypass = (uint32_t)PLAN_ID_BYPASS << __builtin_ctz(c->fwmark_mask);
+	if ((r.f = open_memstream(&text, &len)) == NULL) {
+		fw_objs_free(&want);
+		return NULL;
+	}
+	fputs("# uplinkd: table inet " FW_TABLE ", one transaction\n", r.f);
+	render_decls(&r, &want, have);
+
+	for (i = 0; i < c->nlinks; i++) {
+		snprintf(name, sizeof(name), "mark_%s", c->links[i].name);
+		render_mark_chain(&r, name, p->links[i].mark);
+	}
+	render_mark_chain(&r, "bypass", r.bypass);
+	rule(&r, "unreachable", "meta l4proto tcp reject with tcp reset");
+	rule(&r, "unreachable", "reject with icmpx admin-prohibited");
+
+	render_prerouting(&r);
+	render_output(&r);
+	render_postrouting(&r);
+	render_nat(&r);
+
+	for (i = 0; i < c->nrules && r.err == 0; i++)
+		render_conf_rule(&r, &c->rules[i]);
+	rule(&r, "rules", "goto choose");
+
+	all = calloc(c->nlinks + 1, sizeof(*all));
+	if (all == NULL)
+		r.err = -ENOMEM;
+	for (i = 0; all != NULL && i < c->nlinks; i++)
+		all[i] = i;
+	if (r.err == 0)
+		render_policy(&r, "choose", "default", all, c->nlinks,
+		    c->balance, 0);
+	for (i = 0; i < c->npolicies && r.err == 0; i++) {
+		const struct conf_policy *po = &c->policies[i];
+
+		snprintf(name, sizeof(name), "pol_%s", po->name);
+		render_policy(&r, name, po->name, po->links, po->nlinks,
+		    po->balance, po->sticky_s);
+	}
+	free(all);
+	for (i = 0; i < r.nnat; i++)
+		free(r.nat[i]);
+	free(r.nat);
+	fw_objs_free(&want);
+	if (ferror(r.f) && r.err == 0)
+		r.err = -ENOMEM;
+	if (fclose(r.f) != 0 && r.err == 0)
+		r.err = -ENOMEM;
+	if (r.err < 0) {
+		free(text);
+		errno = -r.err;
+		return NULL;
+	}
+	return text;
+}
+
+char *
+fw_render_delete(void)
+{
+	return strdup("add table " TBL "\ndelete table " TBL "\n");
+}

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ICMP echo probing of one link and family over a raw socket, driven by
+ * sd-event: a CLOCK_MONOTONIC timer sends, an I/O source receives. Packets
+ * are built and parsed by icmp.c; this file only does the syscalls and the
+ * matching of replies to probes. See probe.h.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "icmp.h"
+#include "log.h"
+#include "probe.h"
+
+#ifndef ICMP_FILTER
+#define ICMP_FILTER	1	/* linux/icmp.h, SOL_RAW */
+#endif
+
+#define SLOTS		256	/* probes remembered, by seq % SLOTS */
+
+struct slot {
+	bool used;
+	uint16_t seq;
+	unsigned int target;
+	uint64_t sent_us;
+};
+
+struct probe {
+	sd_event *event;
+	sd_event_source *io, *timer;
+	int fd;
+	char linkname[32];
+	char ifname[IF_NAMESIZE];
+	int family;
+	struct addr src;
+	uint32_t mark;
+	struct addr *targets;
+	unsigned int ntargets, next;
+	uint64_t interval_us, next_us;
+	size_t size;
+	uint16_t ident, seq;
+	struct slot slots[SLOTS];
+	probe_result_fn cb;
+	void *userdata;
+	struct probe_counters c;
+};
+
+static unsigned int nprobes;	/* makes idents unique in the process */
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
+probe_now_ms(void)
+{
+	return now_us() / 1000;
+}
+
+static socklen_t
+to_sockaddr(const struct addr *a, const char *ifname,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a->u.v4;
+		return sizeof(*sin);
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = a->u.v6;
+	if (addr_is_linklocal6(a))
+		sin6->sin6_scope_id = if_nametoindex(ifname);
+	return sizeof(*sin6);
+}
+
+static int
+open_socket(const struct probe *p, const struct addr *src)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, off = 0;
+
+	fd = socket(p->family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    p->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->ifname,
+	    strlen(p->ifname) + 1) < 0)
+		goto err;
+	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &p->mark,
+	    sizeof(p->mark)) < 0)
+		goto err;
+	if (p->family == AF_INET) {
+		uint32_t filt = ~(1U << ICMP_ECHOREPLY);
+
+		if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt,
+		    sizeof(filt)) < 0)
+			goto err;
+		if (setsockopt(fd, IPPROTO_IP, IP_RECVERR, &off,
+		    sizeof(off)) < 0)
+			goto err;
+	} else {
+		struct icmp6_filter filt;
+
+		ICMP6_FILTER_SETBLOCKALL(&filt);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filt);
+		if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt,
+		    sizeof(filt)) < 0)
+			goto err;
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &off,
+		    sizeof(off)) < 0)
+			goto err;
+	}
+	if (src && addr_is_set(src)) {
+		if (src->family != p->family) {
+			errno = EAFNOSUPPORT;
+			goto err;
+		}
+		sl = to_sockaddr(src, p->ifname, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
+			goto err;
+	}
+	return fd;
+err:
+	off = -errno;
+	close(fd);
+	return off;
+}
+
+static void
+receive_one(struct probe *p, const uint8_t *buf, size_t len,
+    const struct sockaddr_storage *ss, uint64_t t_us)
+{
+	struct icmp_reply r;
+	struct addr from;
+	struct slot *s;
+	int rc;
+
+	memset(&from, 0, sizeof(from));
+	if (ss->ss_family == AF_INET6)
+		addr_from_bytes(&from, AF_INET6,
+		    &((const struct sockaddr_in6 *)ss)->sin6_addr);
+	rc = icmp_parse_reply(p->family, buf, len, &from, &r);
+	if (rc == -ENOMSG) {
+		p->c.ignored++;
+		return;
+	}
+	if (rc < 0) {
+		p->c.malformed++;
+		return;
+	}
+	s = &p->slots[r.seq % SLOTS];
+	if (r.id != p->ident || !r.magic_ok || !s->used || s->seq != r.seq ||
+	    !addr_eq(&r.src, &p->targets[s->target])) {
+		p->c.ignored++;
+		return;
+	}
+	s->used = false;	/* a duplicate is ignored */
+	p->c.replies++;
+	p->cb(p->userdata, s->target, PROBE_REPLY, r.seq,
+	    t_us > s->sent_us ? (uint32_t)(t_us - s->sent_us) : 0,
+	    t_us / 1000);
+}
+
+static int
+on_io(sd_event_source *es, int fd, uint32_t revents, void *arg)
+{
+	struct probe *p = arg;
+	uint8_t buf[ICMP_PACKET_MAX];
+	struct sockaddr_storage ss;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh;
+	ssize_t n;
+
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &ss;
+		mh.msg_namelen = sizeof(ss);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("link %s: probe recvmsg",
+				    p->linkname);
+			if (errno != EINTR)
+				break;
+			continue;
+		}
+		/* A truncated datagram fails the length checks. */
+		receive_one(p, buf, (mh.msg_flags & MSG_TRUNC) ? 0 : (size_t)n,
+		    &ss, now_us());
+	}
+	return 0;
+}
+
+static void
+send_one(struct probe *p)
+{
+	uint8_t buf[ICMP_HDR_LEN + ICMP_PAYLOAD_MAX];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	unsigned int k = p->next;
+	struct slot *s;
+	uint64_t t_us = now_us();
+	ssize_t len;
+	char a[ADDR_STRLEN];
+
+	while (p->targets[k].family != p->family)
+		k = (k + 1) % p->ntargets;
+	p->next = (k + 1) % p->ntargets;
+	p->seq++;
+	len = icmp_build_echo(p->family, p->ident, p->seq, t_us, p->size,
+	    buf, sizeof(buf));
+	if (len < 0)
+		return;		/* size was checked in probe_new */
+	s = &p->slots[p->seq % SLOTS];
+	s->used = true;
+	s->seq = p->seq;
+	s->target = k;
+	s->sent_us = t_us;
+	sl = to_sockaddr(&p->targets[k], p->ifname, &ss);
+	p->c.sent++;
+	if (sendto(p->fd, buf, (size_t)len, 0, (struct sockaddr *)&ss,
+	    sl) < 0) {
+		p->c.send_errors++;
+		log_debug("link %s: probe to %s: %s", p->linkname,
+		    addr_str(&p->targets[k], a), strerror(errno));
+	}
+	p->cb(p->userdata, k, PROBE_SENT, p->seq, 0, t_us / 1000);
+}
+
+static int
+on_timer(sd_event_source *es, uint64_t usec, void *arg)
+{
+	struct probe *p = arg;
+	uint64_t t = now_us();
+
+	send_one(p);
+	p->next_us += p->interval_us;
+	if (p->next_us <= t)		/* fell behind: no burst */
+		p->next_us = t + p->interval_us;
+	sd_event_source_set_time(es, p->next_us);
+	sd_event_source_set_enabled(es, SD_EVENT_ON);
+	return 0;
+}
+
+static int
+attach_io(struct probe *p, int fd)
+{
+	sd_event_source *io;
+	int rc;
+
+	rc = sd_event_add_io(p->event, &io, fd, EPOLLIN, on_io, p);
+	if (rc < 0)
+		return rc;
+	sd_event_source_unref(p->io);
+	p->io = io;
+	return 0;
+}
+
+struct probe *
+probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
+    const struct addr *src, uint32_t mark, const struct addr *targets,
+    unsigned int ntargets, unsigned int rate_pps, unsigned int size,
+    probe_result_fn cb, void *userdata)
+{
+	struct probe *p;
+	unsigned int i, n = 0;
+	int rc;
+
+	for (i = 0; i < ntargets; i++)
+		n += targets[i].family == family;
+	if ((family != AF_INET && family != AF_INET6) || !cb ||
+	    rate_pps == 0 || rate_pps > 1000 || size < ICMP_PAYLOAD_MIN ||
+	    size > ICMP_PAYLOAD_MAX || strlen(ifname) >= IF_NAMESIZE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (n == 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (!(p = calloc(1, sizeof(*p))))
+		return NULL;
+	if (!(p->targets = calloc(ntargets, sizeof(*targets)))) {
+		rc = -errno;
+		goto err_targets;
+	}
+	memcpy(p->targets, targets, ntargets * sizeof(*targets));
+	p->ntargets = ntargets;
+	p->event = sd_event_ref(e);
+	p->fd = -1;
+	snprintf(p->linkname, sizeof(p->linkname), "%s", linkname);
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	p->family = family;
+	if (src)
+		p->src = *src;
+	p->mark = mark;
+	p->size = size;
+	p->interval_us = 1000000 / rate_pps;
+	p->ident = (uint16_t)((getpid() + 7919 * ++nprobes) & 0xffff);
+	p->cb = cb;
+	p->userdata = userdata;
+	if ((rc = open_socket(p, src)) < 0)
+		goto err_socket;
+	p->fd = rc;
+	if ((rc = attach_io(p, p->fd)) < 0)
+		goto err_io;
+	p->next_us = now_us();
+	rc = sd_event_add_time(e, &p->timer, CLOCK_MONOTONIC, p->next_us,
+	    1000, on_timer, p);
+	if (rc < 0)
+		goto err_timer;
+	return p;
+err_timer:
+	sd_event_source_disable_unref(p->io);
+err_io:
+	close(p->fd);
+err_socket:
+	sd_event_unref(p->event);
+	free(p->targets);
+err_targets:
+	free(p);
+	errno = -rc;
+	return NULL;
+}
+
+void
+probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	sd_event_source_disable_unref(p->timer);
+	sd_event_source_disable_unref(p->io);
+	if (p->fd >= 0)
+		close(p->fd);
+	sd_event_unref(p->event);
+	free(p->targets);
+	free(p);
+}
+
+int
+probe_update_source(struct probe *p, const struct addr *src)
+{
+	sd_event_source *old = p->io;
+	int fd, rc;
+
+	if ((fd = open_socket(p, src)) < 0)
+		return fd;
+	p->io = NULL;
+	if ((rc = attach_io(p, fd)) < 0) {
+		p->io = old;
+		close(fd);
+		return rc;
+	}
+	sd_event_source_disable_unref(old);
+	close(p->fd);
+	p->fd = fd;
+	if (src)
+		p->src = *src;
+	else
+		memset(&p->src, 0, sizeof(p->src));
+	return 0;
+}
+
+void
+probe_get_counters(const struct probe *p, struct probe_counters *c)
+{
+	*c = p->c;
+}
+
+uint16_t
+probe_ident(const struct probe *p)
+{
+	return p->ident;
+}
+
+void
+probe_set_userdata(struct probe *p, void *userdata)
+{
+	p->userdata = userdata;
+}

@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The daemon's snapshot as JSON (status_to_json, for the control socket),
+ * and that JSON as text for people (`uplinkctl status`, `status LINK`,
+ * `watch`). The text side reads only the JSON, tolerating missing members,
+ * so an uplinkctl of another version still prints what it can. Pure: no
+ * clock; durations are measured to the snapshot's "now".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+
+/* ---- JSON ---- */
+
+static json_t *
+num_or_null(double v)
+{
+	return v < 0 || isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *
+u64(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *
+addr_or_null(const struct addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	if (!addr_is_set(a))
+		return json_null();
+	return json_string(addr_str(a, buf));
+}
+
+static json_t *
+family_json(const struct status_family *fam)
+{
+	json_t *o, *targets, *t;
+	unsigned int i;
+	char buf[ADDR_STRLEN];
+
+	if (!fam->present)
+		return json_null();
+	if (!(targets = json_array()))
+		return NULL;
+	for (i = 0; i < fam->ntargets && i < CONF_MAX_TARGETS; i++) {
+		const struct status_target *st = &fam->targets[i];
+
+		t = json_pack("{s:s,s:b,s:o,s:o,s:o}",
+		    "address", addr_str(&st->addr, buf),
+		    "answering", st->answering,
+		    "rtt_ms", num_or_null(st->rtt_ms),
+		    "jitter_ms", num_or_null(st->jitter_ms),
+		    "loss_pct", num_or_null(st->loss_pct));
+		if (!t || json_array_append_new(targets, t) < 0) {
+			json_decref(targets);
+			return NULL;
+		}
+	}
+	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	    "state", health_state_name(fam->state),
+	    "active", fam->active,
+	    "since", u64(fam->since_s),
+	    "address", addr_or_null(&fam->addr),
+	    "gateway", addr_or_null(&fam->gateway),
+	    "rtt_ms", num_or_null(fam->rtt_ms),
+	    "jitter_ms", num_or_null(fam->jitter_ms),
+	    "loss_pct", num_or_null(fam->loss_pct),
+	    "targets", targets);
+	return o;
+}
+
+static json_t *
+link_json(const struct status_link *l)
+{
+	const struct status_family *top = l->v4.present || !l->v6.present ?
+	    &l->v4 : &l->v6;
+	json_t *o, *v4, *v6;
+
+	if (!(v4 = family_json(&l->v4)))
+		return NULL;
+	if (!(v6 = family_json(&l->v6))) {
+		json_decref(v4);
+		return NULL;
+	}
+	o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:I,s:I,s:I,s:I,s:o,"
+	    "s:o,s:o,s:o}",
+	    "name", l->name,
+	    "interface", l->ifname,
+	    "state", health_state_name(top->state),
+	    "active", top->active,
+	    "drained", l->drained,
+	    "carrier", l->carrier,
+	    "weight", (json_int_t)l->weight,
+	    "tier", (json_int_t)l->tier,
+	    "mark", (json_int_t)l->mark,
+	    "table", (json_int_t)l->table,
+	    "since", u64(top->since_s),
+	    "rtt_ms", num_or_null(top->rtt_ms),
+	    "jitter_ms", num_or_null(top->jitter_ms),
+	    "loss_pct", num_or_null(top->loss_pct));
+	if (!o) {
+		json_decref(v4);
+		json_decref(v6);
+		return NULL;
+	}
+	if (json_object_update_new(o, json_pack("{s:o,s:o,s:o,s:o,s:f,s:f,"
+	    "s:f,s:I,s:o,s:o,s:o}",
+	    "tx_bytes", u64(l->tx_bytes),
+	    "rx_bytes", u64(l->rx_bytes),
+	    "tx_packets", u64(l->tx_packets),
+	    "rx_packets", u64(l->rx_packets),
+	    "tx_bytes_per_s", l->tx_bps < 0 ? 0.0 : l->tx_bps,
+	    "rx_bytes_per_s", l->rx_bps < 0 ? 0.0 : l->rx_bps,
+	    "share_pct", l->share_pct < 0 ? 0.0 : l->share_pct,
+	    "connections", (json_int_t)l->connections,
+	    "state_changes", u64(l->state_changes),
+	    "ipv4", v4, "ipv6", v6)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+policy_json(const struct status_policy *p)
+{
+	json_t *links;
+	char buf[sizeof(p->links_now)], *tok, *save = NULL;
+
+	if (!(links = json_array()))
+		return NULL;
+	snprintf(buf, sizeof(buf), "%s", p->links_now);
+	for (tok = strtok_r(buf, ", ", &save); tok;
+	    tok = strtok_r(NULL, ", ", &save))
+		if (json_array_append_new(links, json_string(tok)) < 0) {
+			json_decref(links);
+			return NULL;
+		}
+	return json_pack("{s:s,s:s,s:I,s:o}", "name", p->name,
+	    "balance", p->balance ? p->balance : "",
+	    "sticky_s", (json_int_t)p->sticky_s, "links", links);
+}
+
+json_t *
+status_event_to_json(const struct status_event *ev)
+{
+	return json_pack("{s:o,s:s,s:s,s:s,s:s,s:s}",
+	    "time", u64(ev->when_s),
+	    "link", ev->link,
+	    "family", ev->family == '6' ? "ipv6" : "ipv4",
+	    "from", health_state_name(ev->from),
+	    "to", health_state_name(ev->to),
+	    "reason", ev->reason);
+}
+
+/* Build an array with one element per item; NULL when out of memory. */
+#define ARRAY_OF(arr, n, fn) ({						\
+	json_t *a_ = json_array();					\
+	unsigned int i_;						\
+	for (i_ = 0; a_ && i_ < (n); i_++)				\
+		if (json_array_append_new(a_, fn(&(arr)[i_])) < 0) {	\
+			json_decref(a_);				\
+			a_ = NULL;					\
+		}							\
+	a_;								\
+})
+
+json_t *
+status_to_json(const struct status *s)
+{
+	json_t *links, *policies, *events;
+
+	links = ARRAY_OF(s->links, s->nlinks, link_json);
+	policies = ARRAY_OF(s->policies, s->npolicies, policy_json);
+	events = ARRAY_OF(s->events, s->nevents, status_event_to_json);
+	if (!links || !policies || !events) {
+		json_decref(links);
+		json_decref(policies);
+		json_decref(events);
+		return NULL;
+	}
+	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:f,"
+	    "s:{s:b,s:b}}",
+	    "version", s->version ? s->version : "",
+	    "now", u64(s->now_s),
+	    "started", u64(s->started_s),
+	    "links", links,
+	    "policies", policies,
+	    "events", events,
+	    "reconciles", u64(s->reconciles),
+	    "reconcile_errors", u64(s->reconcile_errors),
+	    "netlink_resyncs", u64(s->resyncs),
+	    "last_reconcile_ms", s->last_reconcile_ms < 0 ? 0.0 :
+	    s->last_reconcile_ms,
+	    "failopen", "ipv4", s->failopen4, "ipv6", s->failopen6);
+}
+
+json_t *
+status_rates_to_json(const struct status *s)
+{
+	json_t *links, *l;
+	unsigned int i;
+
+	if (!(links = json_array()))
+		return NULL;
+	for (i = 0; i < s->nlinks; i++) {
+		l = json_pack("{s:s,s:f,s:f,s:f}", "name", s->links[i].name,
+		    "tx_bytes_per_s", s->links[i].tx_bps,
+		    "rx_bytes_per_s", s->links[i].rx_bps,
+		    "share_pct", s->links[i].share_pct);
+		if (json_array_append_new(links, l) < 0) {
+			json_decref(links);
+			return NULL;
+		}
+	}
+	return json_pack("{s:o,s:o}", "time", u64(s->now_s), "links", links);
+}
+
+/* ---- human formats ---- */
+
+const char *
+status_fmt_duration(uint64_t s, char *buf)
+{
+	if (s < 60)
+		snprintf(buf, STATUS_FMT_MAX, "%" PRIu64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, STATUS_FMT_MAX, "%" PRIu64 "m%02" PRIu64 "s",
+		    s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, STATUS_FMT_MAX, "%" PRIu64 "h%02" PRIu64 "m",
+		    s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, STATUS_FMT_MAX, "%" PRIu64 "d%02" PRIu64 "h",
+		    s / 86400, s / 3600 % 24);
+	return buf;
+}
+
+const char *
+status_fmt_bytes(double b, char *buf)
+{
+	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB",
+	    "EB" };
+	unsigned int u = 0;
+
+	if (!(b >= 0))
+		b = 0;
+	if (b < 1000) {
+		snprintf(buf, STATUS_FMT_MAX, "%.0f B", b);
+		return buf;
+	}
+	b /= 1000;
+	while (b >= 999.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		b /= 1000;
+		u++;
+	}
+	snprintf(buf, STATUS_FMT_MAX, b < 99.95 ? "%.1f %s" : "%.0f %s", b,
+	    units[u]);
+	return buf;
+}
+
+const char *
+status_fmt_ms(double ms, char *buf)
+{
+	if (ms < 0 || isnan(ms))
+		snprintf(buf, STATUS_FMT_MAX, "-");
+	else if (ms < 1)
+		snprintf(buf, STATUS_FMT_MAX, "%.2fms", ms);
+	else if (ms < 99.95)
+		snprintf(buf, STATUS_FMT_MAX, "%.1fms", ms);
+	else
+		snprintf(buf, STATUS_FMT_MAX, "%.0fms", ms);
+	return buf;
+}
+
+static const char *
+fmt_pct(json_t *v, char *buf)
+{
+	if (!json_is_number(v))
+		snprintf(buf, STATUS_FMT_MAX, "-");
+	else
+		snprintf(buf, STATUS_FMT_MAX, "%.1f%%", json_number_value(v));
+	return buf;
+}
+
+static const char *
+fmt_rate(json_t *v, char *buf)
+{
+	size_t n;
+
+	if (!json_is_number(v)) {
+		snprintf(buf, STATUS_FMT_MAX, "-");
+		return buf;
+	}
+	status_fmt_bytes(json_number_value(v), buf);
+	n = strlen(buf);
+	snprintf(buf + n, STATUS_FMT_MAX - n, "/s");
+	return buf;
+}
+
+static const char *
+fmt_time(json_t *v, char *buf)
+{
+	time_t t;
+	struct tm tm;
+
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		snprintf(buf, STATUS_FMT_MAX, "-");
+		return buf;
+	}
+	t = (time_t)json_integer_value(v);
+	if (!localtime_r(&t, &tm) ||
+	    strftime(buf, STATUS_FMT_MAX, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, STATUS_FMT_MAX, "%lld", (long long)t);
+	return buf;
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "-";
+}
+
+static uint64_t
+getu(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ?
+	    (uint64_t)json_integer_value(v) : 0;
+}
+
+/* "up 3m12s": a state and for how long, measured to now */
+static const char *
+fmt_state(json_t *o, uint64_t now, char *buf, size_t size)
+{
+	uint64_t since = getu(o, "since");
+	char d[STATUS_FMT_MAX];
+
+	if (since == 0 || now < since)
+		snprintf(buf, size, "%s", str(o, "state"));
+	else
+		snprintf(buf, size, "%s %s", str(o, "state"),
+		    status_fmt_duration(now - since, d));
+	return buf;
+}
+
+static const char *
+state_color(const char *state, bool color)
+{
+	if (!color)
+		return NULL;
+	if (strcmp(state, "up") == 0)
+		return "\033[32m";
+	if (strcmp(state, "degraded") == 0 || strcmp(state, "drained") == 0)
+		return "\033[33m";
+	if (strcmp(state, "down") == 0)
+		return "\033[31m";
+	return NULL;
+}
+
+/* ---- a table whose columns fit their widest cell ---- */
+
+#define CELL_MAX 64
+#define COLS_MAX 16
+
+struct table {
+	unsigned int ncols, nrows, cap;
+	char (*cells)[COLS_MAX][CELL_MAX];
+	const char *(*colors)[COLS_MAX];
+	bool right[COLS_MAX];		/* right-aligned (numbers) */
+};
+
+/* Start a row; returns its index or -1 when out of memory. */
+static int
+table_row(struct table *t)
+{
+	if (t->nrows == t->cap) {
+		unsigned int cap = t->cap ? t->cap * 2 : 8;
+		void *c = realloc(t->cells, cap * sizeof(*t->cells));
+
+		if (!c)
+			return -1;
+		t->cells = c;
+		if (!(c = realloc(t->colors, cap * sizeof(*t->colors))))
+			return -1;
+		t->colors = c;
+		t->cap = cap;
+	}
+	memset(t->cells[t->nrows], 0, sizeof(*t->cells));
+	memset(t->colors[t->nrows], 0, sizeof(*t->colors));
+	return (int)t->nrows++;
+}
+
+static void
+table_set(struct table *t, int row, unsigned int col, const char *text,
+    const char *color)
+{
+	if (row < 0 || col >= COLS_MAX)
+		return;
+	snprintf(t->cells[row][col], CELL_MAX, "%s", text);
+	t->colors[row][col] = color;
+	if (col >= t->ncols)
+		t->ncols = col + 1;
+}
+
+static void
+table_print(struct table *t, FILE *f, const char *indent, bool color)
+{
+	size_t width[COLS_MAX] = { 0 }, n;
+	unsigned int r, c;
+
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++)
+			if ((n = strlen(t->cells[r][c])) > width[c])
+				width[c] = n;
+	for (r = 0; r < t->nrows; r++) {
+		fputs(indent, f);
+		if (r == 0 && color)
+			fputs("\033[1m", f);
+		for (c = 0; c < t->ncols; c++) {
+			const char *cell = t->cells[r][c];
+			const char *col = t->colors[r][c];
+			int pad = (int)(width[c] - strlen(cell));
+			bool last = c + 1 == t->ncols;
+
+			if (t->right[c] && r > 0)
+				fprintf(f, "%*s", pad, "");
+			if (col)
+				fputs(col, f);
+			fputs(cell, f);
+			if (col)
+				fputs("\033[0m", f);
+			if (!(t->right[c] && r > 0) && !last)
+				fprintf(f, "%*s", pad, "");
+			if (!last)
+				fputs("  ", f);
+		}
+		if (r == 0 && color)
+			fputs("\033[0m", f);
+		fputc('\n', f);
+	}
+	free(t->cells);
+	free(t->colors);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- status text ---- */
+
+enum link_col {
+	COL_NAME, COL_IFACE, COL_STATE, COL_ACTIVE, COL_WEIGHT, COL_RTT,
+	COL_JITTER, COL_LOSS, COL_SHARE, COL_TX_RATE, COL_RX_RATE,
+	COL_CONNS, COL_TX, COL_RX, COL_COUNT,
+};
+
+static const char *const link_heads[COL_COUNT] = {
+	"LINK", "IFACE", "STATE", "ACTIVE", "W/TIER", "RTT", "JITTER",
+	"LOSS", "SHARE", "TX/s", "RX/s", "CONNS", "TX", "RX",
+};
+
+static void
+print_links(json_t *links, uint64_t now, FILE *f, bool color)
+{
+	struct table t = { 0 };
+	char buf[CELL_MAX], a[STATUS_FMT_MAX];
+	json_t *l;
+	size_t i;
+	int r;
+
+	r = table_row(&t);
+	for (i = 0; i < COL_COUNT; i++)
+		table_set(&t, r, i, link_heads[i], NULL);
+	for (i = COL_RTT; i < COL_COUNT; i++)
+		t.right[i] = true;
+	json_array_foreach(links, i, l) {
+		const char *state = str(l, "state");
+		bool drained = json_is_true(json_object_get(l, "drained"));
+		bool active = json_is_true(json_object_get(l, "active"));
+		json_t *v;
+
+		if ((r = table_row(&t)) < 0)
+			break;
+		table_set(&t, r, COL_NAME, str(l, "name"), NULL);
+		table_set(&t, r, COL_IFACE, str(l, "interface"), NULL);
+		table_set(&t, r, COL_STATE, fmt_state(l, now, buf,
+		    sizeof(buf)), state_color(state, color));
+		table_set(&t, r, COL_ACTIVE, drained ? "drained" :
+		    active ? "yes" : "no",
+		    drained ? state_color("drained", color) : NULL);
+		snprintf(buf, sizeof(buf), "%" PRIu64 "/%" PRIu64,
+		    getu(l, "weight"), getu(l, "tier"));
+		table_set(&t, r, COL_WEIGHT, buf, NULL);
+		v = json_object_get(l, "rtt_ms");
+		table_set(&t, r, COL_RTT, status_fmt_ms(json_is_number(v) ?
+		    json_number_value(v) : -1, a), NULL);
+		v = json_object_get(l, "jitter_ms");
+		table_set(&t, r, COL_JITTER, status_fmt_ms(json_is_number(v) ?
+		    json_number_value(v) : -1, a), NULL);
+		table_set(&t, r, COL_LOSS, fmt_pct(json_object_get(l,
+		    "loss_pct"), a), NULL);
+		v = json_object_get(l, "share_pct");
+		if (json_is_number(v))
+			snprintf(a, sizeof(a), "%.0f%%", json_number_value(v));
+		else
+			snprintf(a, sizeof(a), "-");
+		table_set(&t, r, COL_SHARE, a, NULL);
+		table_set(&t, r, COL_TX_RATE, fmt_rate(json_object_get(l,
+		    "tx_bytes_per_s"), a), NULL);
+		table_set(&t, r, COL_RX_RATE, fmt_rate(json_object_get(l,
+		    "rx_bytes_per_s"), a), NULL);
+		snprintf(a, sizeof(a), "%" PRIu64, getu(l, "connections"));
+		table_set(&t, r, COL_CONNS, a, NULL);
+		table_set(&t, r, COL_TX, status_fmt_bytes((double)getu(l,
+		    "tx_bytes"), a), NULL);
+		table_set(&t, r, COL_RX, status_fmt_bytes((double)getu(l,
+		    "rx_bytes"), a), NULL);
+	}
+	table_print(&t, f, "", color);
+}
+
+static void
+join_names(json_t *arr, char *buf, size_t size)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, i, v) {
+		if (!json_is_string(v) || n >= size)
+			continue;
+		n += snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+		    json_string_value(v));
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, size, "-");
+}
+
+static void
+print_policies(json_t *policies, FILE *f, bool color)
+{
+	struct table t = { 0 };
+	char buf[CELL_MAX];
+	json_t *p;
+	size_t i;
+	int r;
+
+	if (json_array_size(policies) == 0)
+		return;
+	r = table_row(&t);
+	table_set(&t, r, 0, "POLICY", NULL);
+	table_set(&t, r, 1, "BALANCE", NULL);
+	table_set(&t, r, 2, "STICKY", NULL);
+	table_set(&t, r, 3, "USING", NULL);
+	json_array_foreach(policies, i, p) {
+		if ((r = table_row(&t)) < 0)
+			break;
+		table_set(&t, r, 0, str(p, "name"), NULL);
+		table_set(&t, r, 1, str(p, "balance"), NULL);
+		if (getu(p, "sticky_s"))
+			snprintf(buf, sizeof(buf), "%" PRIu64 "s",
+			    getu(p, "sticky_s"));
+		else
+			snprintf(buf, sizeof(buf), "-");
+		table_set(&t, r, 2, buf, NULL);
+		join_names(json_object_get(p, "links"), buf, sizeof(buf));
+		table_set(&t, r, 3, buf, NULL);
+	}
+	fputc('\n', f);
+	table_print(&t, f, "", color);
+}
+
+#define STATUS_TEXT_EVENTS 5
+
+void
+status_print_text(json_t *st, FILE *f, bool color)
+{
+	json_t *links = json_object_get(st, "links");
+	json_t *events = json_object_get(st, "events");
+	json_t *failopen = json_object_get(st, "failopen");
+	uint64_t now = getu(st, "now"), started = getu(st, "started");
+	size_t i, n, nactive = 0;
+	char d[STATUS_FMT_MAX], ms[STATUS_FMT_MAX];
+	json_t *v;
+
+	json_array_foreach(links, i, v)
+		if (json_is_true(json_object_get(v, "active")))
+			nactive++;
+	v = json_object_get(st, "last_reconcile_ms");
+	fprintf(f, "uplinkd %s: %zu links, %zu active; running %s; "
+	    "%" PRIu64 " reconciles (%" PRIu64 " errors, last %s)\n",
+	    str(st, "version"), json_array_size(links), nactive,
+	    started && now >= started ? status_fmt_duration(now - started, d) :
+	    "-", getu(st, "reconciles"), getu(st, "reconcile_errors"),
+	    status_fmt_ms(json_is_number(v) ? json_number_value(v) : -1, ms));
+	if (json_is_true(json_object_get(failopen, "ipv4")) ||
+	    json_is_true(json_object_get(failopen, "ipv6")))
+		fprintf(f, "%sFAIL-OPEN%s: no link is healthy; using every "
+		    "link with carrier\n", color ? "\033[31m" : "",
+		    color ? "\033[0m" : "");
+	fputc('\n', f);
+	print_links(links, now, f, color);
+	print_policies(json_object_get(st, "policies"), f, color);
+	n = json_array_size(events);
+	if (n == 0)
+		return;
+	fprintf(f, "\nRECENT CHANGES\n");
+	for (i = n > STATUS_TEXT_EVENTS ? n - STATUS_TEXT_EVENTS : 0; i < n;
+	    i++) {
+		fputs("  ", f);
+		status_print_event(json_array_get(events, i), f);
+	}
+}
+
+static void
+print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
+{
+	struct table t = { 0 };
+	char buf[CELL_MAX], a[STATUS_FMT_MAX], b[STATUS_FMT_MAX];
+	json_t *tg, *v, *w;
+	size_t i;
+	int r;
+
+	if (!json_is_object(fam))
+		return;
+	fprintf(f, "  %s: %s%s, address %s, gateway %s\n", name,
+	    fmt_state(fam, now, buf, sizeof(buf)),
+	    json_is_true(json_object_get(fam, "active")) ? ", active" : "",
+	    str(fam, "address"), str(fam, "gateway"));
+	v = json_object_get(fam, "rtt_ms");
+	w = json_object_get(fam, "jitter_ms");
+	fprintf(f, "    rtt %s, jitter %s, loss %s\n",
+	    status_fmt_ms(json_is_number(v) ? json_number_value(v) : -1, a),
+	    status_fmt_ms(json_is_number(w) ? json_number_value(w) : -1, b),
+	    fmt_pct(json_object_get(fam, "loss_pct"), buf));
+	if (json_array_size(json_object_get(fam, "targets")) == 0)
+		return;
+	r = table_row(&t);
+	table_set(&t, r, 0, "TARGET", NULL);
+	table_set(&t, r, 1, "ANSWERING", NULL);
+	table_set(&t, r, 2, "RTT", NULL);
+	table_set(&t, r, 3, "JITTER", NULL);
+	table_set(&t, r, 4, "LOSS", NULL);
+	t.right[2] = t.right[3] = t.right[4] = true;
+	json_array_foreach(json_object_get(fam, "targets"), i, tg) {
+		if ((r = table_row(&t)) < 0)
+			break;
+		table_set(&t, r, 0, str(tg, "address"), NULL);
+		table_set(&t, r, 1, json_is_true(json_object_get(tg,
+		    "answering")) ? "yes" : "no", NULL);
+		v = json_object_get(tg, "rtt_ms");
+		table_set(&t, r, 2, status_fmt_ms(json_is_number(v) ?
+		    json_number_value(v) : -1, a), NULL);
+		v = json_object_get(tg, "jitter_ms");
+		table_set(&t, r, 3, status_fmt_ms(json_is_number(v) ?
+		    json_number_value(v) : -1, a), NULL);
+		table_set(&t, r, 4, fmt_pct(json_object_get(tg, "loss_pct"),
+		    a), NULL);
+	}
+	table_print(&t, f, "    ", false);
+}
+
+int
+status_print_link(json_t *st, const char *name, FILE *f)
+{
+	uint64_t now = getu(st, "now");
+	char buf[CELL_MAX], a[STATUS_FMT_MAX], b[STATUS_FMT_MAX];
+	json_t *l = NULL, *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "links"), i, v)
+		if (strcmp(str(v, "name"), name) == 0) {
+			l = v;
+			break;
+		}
+	if (!l)
+		return -ENOENT;
+	fprintf(f, "link %s (%s): %s, %s, weight %" PRIu64 ", tier %"
+	    PRIu64 ", mark 0x%" PRIx64 ", table %" PRIu64 "%s\n",
+	    str(l, "name"), str(l, "interface"),
+	    fmt_state(l, now, buf, sizeof(buf)),
+	    json_is_true(json_object_get(l, "active")) ? "active" :
+	    "not active",
+	    getu(l, "weight"), getu(l, "tier"), getu(l, "mark"),
+	    getu(l, "table"),
+	    json_is_true(json_object_get(l, "drained")) ? ", drained" : "");
+	if (!json_is_true(json_object_get(l, "carrier")))
+		fprintf(f, "  no carrier\n");
+	print_family(json_object_get(l, "ipv4"), "ipv4", now, f);
+	print_family(json_object_get(l, "ipv6"), "ipv6", now, f);
+	fprintf(f, "  traffic: tx %s", status_fmt_bytes((double)getu(l,
+	    "tx_bytes"), a));
+	fprintf(f, " (%" PRIu64 " packets), rx %s (%" PRIu64 " packets)\n",
+	    getu(l, "tx_packets"), status_fmt_bytes((double)getu(l,
+	    "rx_bytes"), b), getu(l, "rx_packets"));
+	v = json_object_get(l, "share_pct");
+	fprintf(f, "  last 10 s: tx %s, ", fmt_rate(json_object_get(l,
+	    "tx_bytes_per_s"), a));
+	fprintf(f, "rx %s, share %.0f%%\n", fmt_rate(json_object_get(l,
+	    "rx_bytes_per_s"), b), json_is_number(v) ? json_number_value(v) :
+	    0.0);
+	fprintf(f, "  connections %" PRIu64 ", state changes %" PRIu64 "\n",
+	    getu(l, "connections"), getu(l, "state_changes"));
+	return 0;
+}
+
+void
+status_print_event(json_t *ev, FILE *f)
+{
+	char t[STATUS_FMT_MAX];
+	const char *reason = str(ev, "reason");
+
+	fprintf(f, "%s %s %s %s -> %s%s%s\n", fmt_time(json_object_get(ev,
+	    "time"), t), str(ev, "link"), str(ev, "family"), str(ev, "from"),
+	    str(ev, "to"), *reason && strcmp(reason, "-") ? ": " : "",
+	    strcmp(reason, "-") ? reason : "");
+}
+
+void
+status_print_rates(json_t *rates, FILE *f)
+{
+	char t[STATUS_FMT_MAX], a[STATUS_FMT_MAX], b[STATUS_FMT_MAX];
+	json_t *l, *v;
+	size_t i;
+
+	fprintf(f, "%s rates", fmt_time(json_object_get(rates, "time"), t));
+	json_array_foreach(json_object_get(rates, "links"), i, l) {
+		v = json_object_get(l, "share_pct");
+		fprintf(f, "%s %s tx %s", i ? "," : "", str(l, "name"),
+		    fmt_rate(json_object_get(l, "tx_bytes_per_s"), a));
+		fprintf(f, " rx %s (%.0f%%)", fmt_rate(json_object_get(l,
+		    "rx_bytes_per_s"), b), json_is_number(v) ?
+		    json_number_value(v) : 0.0);
+	}
+	fputc('\n', f);
+}
