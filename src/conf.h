@@ -132,6 +132,14 @@ struct conf {
 	char *socket_group;		/* NULL: root's group */
 	char *metrics_listen;		/* NULL: off; "127.0.0.1:9120" */
 	struct conf_probe probe;	/* global probe { } */
+	/* The source address the host's unbound sockets get from the
+	 * balanced route: an address that is no uplink's, so the firewall can
+	 * tell them from sockets bound to an uplink and balance them per
+	 * connection (then re-source them by NAT). auto: a LAN interface's
+	 * address; none: the kernel's multipath hash places the host's own
+	 * connections. */
+	bool local_source_auto;		/* default true */
+	struct addr local_source4, local_source6;	/* when given */
 
 	struct conf_link *links;	unsigned int nlinks;
 	struct conf_lan *lans;		unsigned int nlans;

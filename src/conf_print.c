@@ -199,6 +199,24 @@ conf_print(const struct conf *c, FILE *f)
 	pr_opt(f, "", "socket", c->socket_path);
 	pr_opt(f, "", "socket-group", c->socket_group);
 	pr_opt(f, "", "metrics-listen", c->metrics_listen);
+	if (c->local_source_auto) {
+		fputs("local-source = auto\n", f);
+	} else if (!addr_is_set(&c->local_source4) &&
+	    !addr_is_set(&c->local_source6)) {
+		fputs("local-source = none\n", f);
+	} else {
+		char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+		if (addr_is_set(&c->local_source4) &&
+		    addr_is_set(&c->local_source6))
+			fprintf(f, "local-source = { %s, %s }\n",
+			    addr_str(&c->local_source4, a),
+			    addr_str(&c->local_source6, b));
+		else
+			fprintf(f, "local-source = %s\n",
+			    addr_str(addr_is_set(&c->local_source4) ?
+			    &c->local_source4 : &c->local_source6, a));
+	}
 	fputc('\n', f);
 	pr_probe(f, "", &c->probe);
 	for (i = 0; i < c->nlinks; i++)

@@ -608,6 +608,38 @@ opt_strdup(struct loadctx *x, cfg_t *sec, const char *opt, char **out)
 	return 0;
 }
 
+/* local-source = auto | none | { ADDR [, ADDR6] } */
+static void
+local_source(struct loadctx *x, struct conf *c, cfg_t *cfg)
+{
+	unsigned int i, n = cfg_size(cfg, "local-source");
+	struct addr a, *slot;
+	const char *s;
+	int line;
+
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(cfg, "local-source", i);
+		line = conf_line(x, cfg, "local-source", i);
+		if (n == 1 && (strcmp(s, "auto") == 0 ||
+		    strcmp(s, "none") == 0)) {
+			c->local_source_auto = strcmp(s, "auto") == 0;
+			return;
+		}
+		if (addr_parse(s, &a) < 0 || addr_zero(&a)) {
+			conf_err(x, line, "local-source: '%s' is not auto, "
+			    "none or an IP address", s);
+			continue;
+		}
+		slot = a.family == AF_INET ? &c->local_source4 :
+		    &c->local_source6;
+		if (addr_is_set(slot))
+			conf_err(x, line, "local-source: two IPv%c addresses",
+			    a.family == AF_INET ? '4' : '6');
+		*slot = a;
+		c->local_source_auto = false;
+	}
+}
+
 int
 conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 {
@@ -678,6 +710,7 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 		    "socket-group: "
 		    "'%s' is longer than 32 characters",
 		    c->socket_group);
+	local_source(x, c, cfg);
 	if (c->metrics_listen && !hostport_ok(c->metrics_listen))
 		conf_err(x, conf_line(x, cfg, "metrics-listen", 0),
 		    "metrics-listen: "

@@ -54,7 +54,7 @@ ctlmsg_valid_link(const char *s)
 {
 	size_t i, n = strlen(s);
 
-	if (n == 0 || n >= CONF_NAME_MAX)
+	if (n == 0 || n >= CONF_NAME_MAX || s[0] == '.')
 		return false;
 	for (i = 0; i < n; i++) {
 		char ch = s[i];

@@ -56,7 +56,7 @@ enum ctl_access ctlmsg_access(enum ctl_cmd cmd);
 /* May a peer with this uid run cmd? Changing commands need uid 0. */
 bool ctlmsg_allowed(enum ctl_cmd cmd, uid_t uid);
 /* A link name as the protocol accepts it: 1..CONF_NAME_MAX-1 bytes of
- * [A-Za-z0-9_.-]. */
+ * [A-Za-z0-9_.-], not starting with '.' (it names a cgroup directory). */
 bool ctlmsg_valid_link(const char *s);
 
 /* Builders; each returns a new reference, or NULL when out of memory. */

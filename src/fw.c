@@ -679,7 +679,7 @@ render_bypass_dst(struct rend *r, const char *chain, bool output)
 	    "return");
 	if (r->c->nlinks > 0) {
 		fprintf(r->f, "add rule " TBL " %s %s != ", chain,
-		    output ? "oifname" : "fib daddr . iif oifname");
+		    output ? "oifname" : "fib daddr oifname");
 		put_link_ifaces(r);
 		fputs(" return\n", r->f);
 	}

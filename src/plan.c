@@ -255,7 +255,10 @@ plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
 	if ((rc = kstate_add_route(&p->k, &r)) < 0)
 		return rc;
 
-	/* the nexthop the balanced group uses for this link */
+	/* the nexthop the balanced group uses for this link; the kernel
+	 * refuses (and removes) nexthops of a device without carrier */
+	if (!pl->carrier)
+		goto rules;
 	memset(&nh, 0, sizeof(nh));
 	nh.id = c->nexthop_id_base + pl->conf->id +
 	    (family == AF_INET6 ? PLAN_NH_V6 : 0);
@@ -266,7 +269,7 @@ plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
 	nh.onlink = (r.flags & RTNH_F_ONLINK) != 0;
 	if ((rc = kstate_add_nh(&p->k, &nh)) < 0)
 		return rc;
-
+rules:
 	rule_base(&ru, c, family, PLAN_PRIO_FWMARK + pl->conf->id);
 	ru.table = pl->table;
 	ru.fwmark = pl->mark;
@@ -281,8 +284,43 @@ plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
 	return kstate_add_rule(&p->k, &ru);
 }
 
+/* The source for the host's unbound sockets (conf.h, local-source): given,
+ * or a LAN interface's address; only one the host has. */
+static void
+local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
+    int family)
+{
+	const struct addr *want = family == AF_INET ? &c->local_source4 :
+	    &c->local_source6;
+	struct addr *out = family == AF_INET ? &p->local_source4 :
+	    &p->local_source6;
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	if (c->local_source_auto) {
+		for (i = 0; i < c->nlans; i++) {
+			const struct klink *kl = kstate_link_by_name(obs,
+			    c->lans[i].ifname);
+			const struct kaddr *ka = kl ?
+			    find_addr(obs, kl->ifindex, family) : NULL;
+
+			if (ka) {
+				*out = ka->local.addr;
+				return;
+			}
+		}
+		return;
+	}
+	for (i = 0; i < obs->naddrs; i++)
+		if (addr_is_set(want) && addr_eq(&obs->addrs[i].local.addr, want)) {
+			*out = *want;
+			return;
+		}
+}
+
 static int
-plan_balance(struct plan *p, const struct conf *c, int family)
+plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
+    int family)
 {
 	struct knh g;
 	struct kroute r;
@@ -346,6 +384,8 @@ plan_balance(struct plan *p, const struct conf *c, int family)
 	r.table = c->table_base;
 	r.dst.addr.family = family;
 	r.nhid = g.id;
+	local_source(p, c, obs, family);
+	r.prefsrc = family == AF_INET ? p->local_source4 : p->local_source6;
 	r.protocol = c->route_protocol;
 	r.type = RTN_UNICAST;
 	r.priority = family == AF_INET6 ? 1024 : 0;
@@ -458,8 +498,8 @@ plan_build(const struct plan_input *in, struct plan *p)
 		    (rc = plan_link_objects(p, c, &p->links[i], AF_INET6)) < 0)
 			goto err;
 	}
-	if ((rc = plan_balance(p, c, AF_INET)) < 0 ||
-	    (rc = plan_balance(p, c, AF_INET6)) < 0 ||
+	if ((rc = plan_balance(p, c, in->obs, AF_INET)) < 0 ||
+	    (rc = plan_balance(p, c, in->obs, AF_INET6)) < 0 ||
 	    (rc = plan_sysctls(p, c, v6)) < 0)
 		goto err;
 	return 0;

@@ -95,6 +95,8 @@ struct plan {
 	struct plan_sysctl *sysctls;
 	unsigned int nsysctls;
 	bool failopen4, failopen6;	/* no link healthy: carrier is enough */
+	struct addr local_source4, local_source6;	/* prefsrc of the
+					 * balanced routes; unset: none */
 };
 
 /* 0 or -ENOMEM. *out is initialised here; free with plan_free. */

@@ -433,14 +433,14 @@ table_print(struct table *t, FILE *f, const char *indent, bool color)
 			int pad = (int)(width[c] - strlen(cell));
 			bool last = c + 1 == t->ncols;
 
-			if (t->right[c] && r > 0)
+			if (t->right[c])
 				fprintf(f, "%*s", pad, "");
 			if (col)
 				fputs(col, f);
 			fputs(cell, f);
 			if (col)
 				fputs("\033[0m", f);
-			if (!(t->right[c] && r > 0) && !last)
+			if (!t->right[c] && !last)
 				fprintf(f, "%*s", pad, "");
 			if (!last)
 				fputs("  ", f);

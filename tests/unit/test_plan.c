@@ -313,6 +313,11 @@ test_active(void **state)
 			if (p.k.routes[j].table == p.links[i].table)
 				routes++;
 		assert_int_equal(routes, 2);
+		/* the kernel refuses nexthops on a device without carrier */
+		for (j = 0; j < p.k.nnhs; j++)
+			if (!p.k.nhs[j].is_group &&
+			    p.k.nhs[j].oif == p.links[i].ifindex)
+				assert_true(ac->carrier[i]);
 	}
 	plan_free(&p);
 	conf_free(c);

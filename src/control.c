@@ -1,0 +1,920 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The control socket and the HTTP metrics endpoint (see control.h): accept,
+ * read lines, answer through the daemon's control_ops, and queue output
+ * without ever blocking the loop. Everything a client sends is untrusted;
+ * the parsing itself is in ctlmsg.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "ctlmsg.h"
+#include "log.h"
+#include "metrics.h"
+
+enum client_kind {
+	CLIENT_CONTROL,
+	CLIENT_HTTP,
+};
+
+struct client {
+	struct control *c;
+	struct client *next, *prev;
+	enum client_kind kind;
+	int fd;
+	sd_event_source *io, *timer;
+	uid_t uid;
+	pid_t pid;
+	char in[CTLMSG_MAX + 2];	/* a request, '\r', '\n' */
+	size_t inlen;
+	char *out;
+	size_t outlen, outoff, outcap;
+	bool watching;
+	bool closing;			/* close once the output is sent */
+};
+
+struct control {
+	sd_event *e;
+	const struct control_ops *ops;
+	void *ud;
+	char *path;
+	int fd, http_fd;
+	sd_event_source *src, *http_src;
+	struct client *clients;
+	unsigned int nclients, nhttp;
+};
+
+static void
+client_free(struct client *cl)
+{
+	struct control *c = cl->c;
+
+	if (cl->prev)
+		cl->prev->next = cl->next;
+	else
+		c->clients = cl->next;
+	if (cl->next)
+		cl->next->prev = cl->prev;
+	switch (cl->kind) {
+	case CLIENT_CONTROL:
+		c->nclients--;
+		break;
+	case CLIENT_HTTP:
+		c->nhttp--;
+		break;
+	}
+	sd_event_source_disable_unref(cl->io);
+	sd_event_source_disable_unref(cl->timer);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+}
+
+static int
+update_events(struct client *cl)
+{
+	uint32_t ev = 0;
+
+	if (!cl->closing)
+		ev |= EPOLLIN;
+	if (cl->outlen > cl->outoff)
+		ev |= EPOLLOUT;
+	return sd_event_source_set_io_events(cl->io, ev);
+}
+
+/* Send what is queued; 0, or -errno when the client is gone (freed). */
+static int
+flush(struct client *cl)
+{
+	ssize_t n;
+
+	while (cl->outoff < cl->outlen) {
+		n = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			log_debug("control: client pid %d: send: %s",
+			    (int)cl->pid, strerror(errno));
+			client_free(cl);
+			return -EPIPE;
+		}
+		cl->outoff += (size_t)n;
+	}
+	if (cl->outoff == cl->outlen) {
+		cl->outoff = cl->outlen = 0;
+		if (cl->closing) {
+			client_free(cl);
+			return -ECONNRESET;
+		}
+	}
+	if (update_events(cl) < 0) {
+		client_free(cl);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Queue len bytes and try to send them; 0, or -errno when the client was
+ * dropped (too slow, or gone) and freed. */
+static int
+queue(struct client *cl, const char *data, size_t len)
+{
+	size_t pending = cl->outlen - cl->outoff;
+
+	if (pending + len > CONTROL_OUT_MAX) {
+		log_warnx("control: client pid %d: dropped, %zu bytes unread",
+		    (int)cl->pid, pending);
+		client_free(cl);
+		return -ENOBUFS;
+	}
+	if (cl->outoff > 0 && cl->outlen + len > cl->outcap) {
+		memmove(cl->out, cl->out + cl->outoff, pending);
+		cl->outlen = pending;
+		cl->outoff = 0;
+	}
+	if (cl->outlen + len > cl->outcap) {
+		size_t cap = cl->outcap ? cl->outcap : 4096;
+		char *p;
+
+		while (cap < cl->outlen + len)
+			cap *= 2;
+		if (!(p = realloc(cl->out, cap))) {
+			client_free(cl);
+			return -ENOMEM;
+		}
+		cl->out = p;
+		cl->outcap = cap;
+	}
+	memcpy(cl->out + cl->outlen, data, len);
+	cl->outlen += len;
+	return flush(cl);
+}
+
+/* Send msg (consumed) as one line; 0 or -errno when the client is gone. */
+static int
+reply(struct client *cl, json_t *msg)
+{
+	size_t len;
+	char *s;
+	int rc;
+
+	if (!msg) {
+		client_free(cl);
+		return -ENOMEM;
+	}
+	s = ctlmsg_dump(msg, &len);
+	json_decref(msg);
+	if (!s) {
+		client_free(cl);
+		return -ENOMEM;
+	}
+	rc = queue(cl, s, len);
+	free(s);
+	return rc;
+}
+
+static bool
+has_link(json_t *status, const char *name)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(status, "links"), i, l)
+		if (json_is_string(json_object_get(l, "name")) &&
+		    strcmp(json_string_value(json_object_get(l, "name")),
+		    name) == 0)
+			return true;
+	return false;
+}
+
+/* Prometheus text of the daemon's status; malloc'd, or NULL. */
+static char *
+metrics_text(struct control *c, size_t *len)
+{
+	json_t *st = c->ops->status(c->ud);
+	char *buf = NULL;
+	FILE *f;
+	int rc;
+
+	if (!st)
+		return NULL;
+	if (!(f = open_memstream(&buf, len))) {
+		json_decref(st);
+		return NULL;
+	}
+	rc = metrics_write(st, f);
+	json_decref(st);
+	if (fclose(f) != 0 || rc < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static json_t *
+do_status(struct control *c, const struct ctl_request *req)
+{
+	json_t *st = c->ops->status(c->ud);
+
+	if (!st)
+		return ctlmsg_error("status unavailable");
+	if (req->link[0] && !has_link(st, req->link)) {
+		json_decref(st);
+		return ctlmsg_error("no such link: %s", req->link);
+	}
+	return json_pack("{s:b,s:o}", "ok", 1, "status", st);
+}
+
+static json_t *
+do_metrics(struct control *c)
+{
+	json_t *r;
+	size_t len;
+	char *text = metrics_text(c, &len);
+
+	if (!text)
+		return ctlmsg_error("metrics unavailable");
+	r = json_pack("{s:b,s:s#}", "ok", 1, "metrics", text, len);
+	free(text);
+	return r;
+}
+
+static json_t *
+do_reload(struct control *c)
+{
+	char *errors = NULL;
+	json_t *r;
+	int rc;
+
+	rc = c->ops->reload(c->ud, &errors);
+	if (rc == 0) {
+		free(errors);
+		return ctlmsg_ok();
+	}
+	if (errors) {
+		size_t n = strlen(errors);
+
+		while (n > 0 && errors[n - 1] == '\n')
+			errors[--n] = '\0';
+		r = ctlmsg_error("%s", errors);
+		free(errors);
+		return r;
+	}
+	return ctlmsg_error("reload failed: %s", strerror(-rc));
+}
+
+static json_t *
+do_drain(struct control *c, const struct ctl_request *req, bool drained)
+{
+	int rc = c->ops->drain(c->ud, req->link, drained);
+
+	if (rc == -ENOENT)
+		return ctlmsg_error("no such link: %s", req->link);
+	if (rc < 0)
+		return ctlmsg_error("%s %s: %s", drained ? "drain" : "undrain",
+		    req->link, strerror(-rc));
+	log_info("link %s: %s by request", req->link,
+	    drained ? "drained" : "undrained");
+	return ctlmsg_ok();
+}
+
+static json_t *
+do_exec_info(struct control *c, const struct ctl_request *req)
+{
+	char path[256], rel[CONF_NAME_MAX + 16];
+	json_t *info = c->ops->exec_info(c->ud, req->link);
+	int rc;
+
+	if (!info)
+		return ctlmsg_error("no such link: %s", req->link);
+	if ((rc = control_exec_cgroup(req->link, path, sizeof(path))) < 0) {
+		json_decref(info);
+		return ctlmsg_error("cgroup for link %s: %s", req->link,
+		    rc == -ENOTSUP ? "no cgroup v2 hierarchy" :
+		    strerror(-rc));
+	}
+	snprintf(rel, sizeof(rel), CONTROL_CGROUP_DIR "/%s", req->link);
+	if (json_object_set_new(info, "cgroup", json_string(rel)) < 0) {
+		json_decref(info);
+		return ctlmsg_error("out of memory");
+	}
+	return json_pack("{s:b,s:o}", "ok", 1, "exec", info);
+}
+
+static void
+arm_idle(struct client *cl)
+{
+	uint64_t ms = cl->kind == CLIENT_HTTP ? CONTROL_HTTP_TIMEOUT_MS :
+	    CONTROL_IDLE_MS;
+
+	if (cl->watching) {
+		sd_event_source_set_enabled(cl->timer, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time_relative(cl->timer, ms * 1000);
+	sd_event_source_set_enabled(cl->timer, SD_EVENT_ONESHOT);
+}
+
+/* One request line; 0, or -errno when the client is gone. */
+static int
+handle_line(struct client *cl, const char *line, size_t len)
+{
+	struct control *c = cl->c;
+	struct ctl_request req;
+	json_t *r = NULL;
+	int rc;
+
+	if ((rc = ctlmsg_parse(line, len, &req)) < 0) {
+		log_debug("control: client pid %d: %s", (int)cl->pid,
+		    req.error);
+		return reply(cl, ctlmsg_error("%s", req.error));
+	}
+	if (!ctlmsg_allowed(req.cmd, cl->uid)) {
+		log_info("control: uid %u pid %d may not %s",
+		    (unsigned int)cl->uid, (int)cl->pid,
+		    ctlmsg_cmd_name(req.cmd));
+		return reply(cl, ctlmsg_error("permission denied: %s needs "
+		    "root", ctlmsg_cmd_name(req.cmd)));
+	}
+	switch (req.cmd) {
+	case CTL_STATUS:
+		r = do_status(c, &req);
+		break;
+	case CTL_METRICS:
+		r = do_metrics(c);
+		break;
+	case CTL_RELOAD:
+		log_info("control: reload requested by pid %d", (int)cl->pid);
+		r = do_reload(c);
+		break;
+	case CTL_DRAIN:
+		r = do_drain(c, &req, true);
+		break;
+	case CTL_UNDRAIN:
+		r = do_drain(c, &req, false);
+		break;
+	case CTL_WATCH:
+		cl->watching = true;
+		r = ctlmsg_ok();
+		break;
+	case CTL_EXEC_INFO:
+		r = do_exec_info(c, &req);
+		break;
+	}
+	return reply(cl, r);
+}
+
+static int
+control_read(struct client *cl)
+{
+	char *nl;
+	ssize_t n;
+	size_t len;
+
+	n = recv(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - cl->inlen,
+	    MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		/* EOF: answer nothing more, but send what is queued */
+		cl->closing = true;
+		return flush(cl);
+	}
+	cl->inlen += (size_t)n;
+	while (!cl->closing && (nl = memchr(cl->in, '\n', cl->inlen))) {
+		len = (size_t)(nl - cl->in);
+		if (handle_line(cl, cl->in, len) < 0)
+			return -ECONNRESET;
+		cl->inlen -= len + 1;
+		memmove(cl->in, nl + 1, cl->inlen);
+	}
+	if (cl->inlen == sizeof(cl->in)) {
+		/* no newline within the limit: refuse and hang up */
+		log_debug("control: client pid %d: request too long",
+		    (int)cl->pid);
+		cl->closing = true;
+		cl->inlen = 0;
+		return reply(cl, ctlmsg_error("request longer than %d bytes",
+		    CTLMSG_MAX));
+	}
+	arm_idle(cl);
+	return 0;
+}
+
+/* ---- HTTP/1.0: GET /metrics, nothing else ---- */
+
+static int
+http_respond(struct client *cl, const char *status, const char *type,
+    const char *body, size_t len)
+{
+	char head[256];
+	int n, rc;
+
+	n = snprintf(head, sizeof(head), "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, type,
+	    len);
+	cl->closing = true;
+	if ((rc = queue(cl, head, (size_t)n)) < 0)
+		return rc;
+	return len ? queue(cl, body, len) : flush(cl);
+}
+
+static int
+http_read(struct client *cl)
+{
+	static const char text[] = "text/plain; charset=utf-8";
+	char *end, *text_m;
+	ssize_t n;
+	size_t len;
+	int rc;
+
+	n = recv(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - 1 - cl->inlen,
+	    MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		client_free(cl);
+		return -ECONNRESET;
+	}
+	cl->inlen += (size_t)n;
+	cl->in[cl->inlen] = '\0';
+	if (!strstr(cl->in, "\r\n\r\n") && !strstr(cl->in, "\n\n")) {
+		if (cl->inlen == sizeof(cl->in) - 1)
+			return http_respond(cl, "431 Request Header Fields "
+			    "Too Large", text, "too large\n", 10);
+		return 0;
+	}
+	sd_event_source_set_io_events(cl->io, 0);
+	if (strncmp(cl->in, "GET ", 4) != 0 && strncmp(cl->in, "HEAD ", 5))
+		return http_respond(cl, "405 Method Not Allowed", text,
+		    "only GET\n", 9);
+	end = strchr(cl->in, ' ') + 1;
+	if (strncmp(end, "/metrics", 8) != 0 ||
+	    (end[8] != ' ' && end[8] != '?' && end[8] != '\r' &&
+	    end[8] != '\n'))
+		return http_respond(cl, "404 Not Found", text,
+		    "see /metrics\n", 13);
+	if (!(text_m = metrics_text(cl->c, &len)))
+		return http_respond(cl, "500 Internal Server Error", text,
+		    "metrics unavailable\n", 20);
+	rc = http_respond(cl, "200 OK", METRICS_CONTENT_TYPE, text_m,
+	    strncmp(cl->in, "HEAD ", 5) == 0 ? 0 : len);
+	free(text_m);
+	return rc;
+}
+
+static int
+client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct client *cl = userdata;
+
+	if (revents & EPOLLOUT) {
+		if (flush(cl) < 0)
+			return 0;
+	}
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		if (cl->closing) {
+			/* nothing more is read; a peer that hung up is gone */
+			if (revents & (EPOLLHUP | EPOLLERR))
+				client_free(cl);
+			return 0;
+		}
+		switch (cl->kind) {
+		case CLIENT_CONTROL:
+			control_read(cl);
+			break;
+		case CLIENT_HTTP:
+			http_read(cl);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct client *cl = userdata;
+
+	log_debug("control: client pid %d: idle, closed", (int)cl->pid);
+	client_free(cl);
+	return 0;
+}
+
+static void
+accept_one(struct control *c, int lfd, enum client_kind kind)
+{
+	struct client *cl;
+	struct ucred cred;
+	socklen_t sl = sizeof(cred);
+	unsigned int n = kind == CLIENT_CONTROL ? c->nclients : c->nhttp;
+	unsigned int max = kind == CLIENT_CONTROL ? CONTROL_CLIENTS_MAX :
+	    CONTROL_HTTP_CLIENTS_MAX;
+	int fd;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("control: accept");
+		return;
+	}
+	if (n >= max) {
+		log_warnx("control: %u clients already, refused one", n);
+		close(fd);
+		return;
+	}
+	if (!(cl = calloc(1, sizeof(*cl)))) {
+		close(fd);
+		return;
+	}
+	cl->c = c;
+	cl->fd = fd;
+	cl->kind = kind;
+	cl->uid = (uid_t)-1;
+	cl->pid = -1;
+	if (kind == CLIENT_CONTROL) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl) < 0) {
+			log_warn("control: SO_PEERCRED");
+			close(fd);
+			free(cl);
+			return;
+		}
+		cl->uid = cred.uid;
+		cl->pid = cred.pid;
+	}
+	if (sd_event_add_io(c->e, &cl->io, fd, EPOLLIN, client_io, cl) < 0 ||
+	    sd_event_add_time_relative(c->e, &cl->timer, CLOCK_MONOTONIC,
+	    1000000, 0, client_timeout, cl) < 0) {
+		log_warnx("control: cannot watch a client");
+		sd_event_source_disable_unref(cl->io);
+		close(fd);
+		free(cl);
+		return;
+	}
+	cl->next = c->clients;
+	if (c->clients)
+		c->clients->prev = cl;
+	c->clients = cl;
+	if (kind == CLIENT_CONTROL)
+		c->nclients++;
+	else
+		c->nhttp++;
+	arm_idle(cl);
+}
+
+static int
+listener_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct control *c = userdata;
+
+	accept_one(c, fd, fd == c->fd ? CLIENT_CONTROL : CLIENT_HTTP);
+	return 0;
+}
+
+/* mkdir -p for the socket's directory */
+static int
+make_dirs(const char *path)
+{
+	char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (!(p = strrchr(buf, '/')) || p == buf)
+		return 0;
+	*p = '\0';
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Is another instance there? 0 (no, path free), or -errno. */
+static int
+check_other(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_warnx("control: %s exists and is not a socket", path);
+		return -EEXIST;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	if (rc == 0) {
+		close(fd);
+		log_warnx("control: another uplinkd answers on %s; not "
+		    "starting a second one", path);
+		return -EADDRINUSE;
+	}
+	rc = errno;
+	close(fd);
+	if (rc != ECONNREFUSED) {
+		log_warnx("control: %s: connect: %s", path, strerror(rc));
+		return -rc;
+	}
+	log_info("control: removing stale socket %s", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int
+unix_listen(const char *path, const char *group)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct group *gr = NULL;
+	mode_t old;
+	int fd, rc;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("control: socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sun.sun_path, path);
+	if (group) {
+		errno = 0;
+		if (!(gr = getgrnam(group))) {
+			log_warnx("control: no such group: %s", group);
+			return errno ? -errno : -ENOENT;
+		}
+	}
+	if ((rc = make_dirs(path)) < 0) {
+		log_warnx("control: mkdir for %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if ((rc = check_other(path, &sun)) < 0)
+		return rc;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* nobody else may connect before the mode and group are right */
+	old = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc < 0) {
+		rc = -errno;
+		log_warn("control: bind %s", path);
+		goto err_bind;
+	}
+	if ((gr && chown(path, (uid_t)-1, gr->gr_gid) < 0) ||
+	    chmod(path, 0660) < 0) {
+		rc = -errno;
+		log_warn("control: permissions of %s", path);
+		goto err_listen;
+	}
+	if (listen(fd, 16) < 0) {
+		rc = -errno;
+		log_warn("control: listen %s", path);
+		goto err_listen;
+	}
+	return fd;
+err_listen:
+	unlink(path);
+err_bind:
+	close(fd);
+	return rc;
+}
+
+struct control *
+control_new(sd_event *e, const char *path, const char *group,
+    const struct control_ops *ops, void *ud)
+{
+	struct control *c;
+	int rc;
+
+	if (!(c = calloc(1, sizeof(*c))))
+		return NULL;
+	c->e = sd_event_ref(e);
+	c->ops = ops;
+	c->ud = ud;
+	c->http_fd = -1;
+	if (!(c->path = strdup(path))) {
+		rc = -ENOMEM;
+		goto err_path;
+	}
+	if ((c->fd = unix_listen(path, group)) < 0) {
+		rc = c->fd;
+		goto err_listen;
+	}
+	if ((rc = sd_event_add_io(e, &c->src, c->fd, EPOLLIN, listener_io,
+	    c)) < 0) {
+		log_warnx("control: sd_event_add_io: %s", strerror(-rc));
+		goto err_io;
+	}
+	log_info("control: listening on %s", path);
+	return c;
+err_io:
+	close(c->fd);
+	unlink(path);
+err_listen:
+	free(c->path);
+err_path:
+	sd_event_unref(c->e);
+	free(c);
+	errno = -rc;
+	return NULL;
+}
+
+void
+control_free(struct control *c)
+{
+	if (!c)
+		return;
+	while (c->clients)
+		client_free(c->clients);
+	sd_event_source_disable_unref(c->src);
+	sd_event_source_disable_unref(c->http_src);
+	close(c->fd);
+	if (c->http_fd >= 0)
+		close(c->http_fd);
+	unlink(c->path);
+	free(c->path);
+	sd_event_unref(c->e);
+	free(c);
+}
+
+int
+control_metrics_listen(struct control *c, const char *hostport)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+	char host[128], *colon;
+	const char *h = host;
+	int fd, rc, one = 1;
+
+	if (c->http_fd >= 0)
+		return -EALREADY;
+	snprintf(host, sizeof(host), "%s", hostport);
+	if (!(colon = strrchr(host, ':')) || colon[1] == '\0') {
+		log_warnx("control: metrics-listen %s: want ADDR:PORT",
+		    hostport);
+		return -EINVAL;
+	}
+	*colon = '\0';
+	if (host[0] == '[' && colon[-1] == ']') {
+		colon[-1] = '\0';
+		h = host + 1;
+	}
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	if ((rc = getaddrinfo(*h ? h : NULL, colon + 1, &hints, &res)) != 0) {
+		log_warnx("control: metrics-listen %s: %s", hostport,
+		    gai_strerror(rc));
+		return -EINVAL;
+	}
+	fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		goto err_socket;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 ||
+	    listen(fd, 16) < 0) {
+		rc = -errno;
+		goto err_bind;
+	}
+	if ((rc = sd_event_add_io(c->e, &c->http_src, fd, EPOLLIN,
+	    listener_io, c)) < 0)
+		goto err_bind;
+	freeaddrinfo(res);
+	c->http_fd = fd;
+	log_info("control: metrics on http://%s/metrics", hostport);
+	return 0;
+err_bind:
+	close(fd);
+err_socket:
+	log_warnx("control: metrics-listen %s: %s", hostport, strerror(-rc));
+	freeaddrinfo(res);
+	return rc;
+}
+
+static void
+broadcast(struct control *c, const char *key, json_t *v)
+{
+	struct client *cl, *next;
+	json_t *msg;
+	size_t len;
+	char *s;
+
+	if (!control_watching(c))
+		return;
+	if (!(msg = json_pack("{s:O}", key, v)))
+		return;
+	s = ctlmsg_dump(msg, &len);
+	json_decref(msg);
+	if (!s)
+		return;
+	for (cl = c->clients; cl; cl = next) {
+		next = cl->next;
+		if (cl->watching && !cl->closing)
+			queue(cl, s, len);	/* may free cl */
+	}
+	free(s);
+}
+
+void
+control_broadcast_event(struct control *c, json_t *event)
+{
+	broadcast(c, "event", event);
+}
+
+void
+control_broadcast_rates(struct control *c, json_t *rates)
+{
+	broadcast(c, "rates", rates);
+}
+
+bool
+control_watching(const struct control *c)
+{
+	const struct client *cl;
+
+	for (cl = c->clients; cl; cl = cl->next)
+		if (cl->watching)
+			return true;
+	return false;
+}
+
+unsigned int
+control_nclients(const struct control *c)
+{
+	return c->nclients;
+}
+
+/* The cgroup2 mount point, from /proc/self/mountinfo. */
+static int
+cgroup2_root(char *buf, size_t size)
+{
+	char line[1024], mnt[512], fstype[64];
+	int rc = -ENOTSUP;
+	FILE *f;
+
+	if (!(f = fopen("/proc/self/mountinfo", "re")))
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE ... */
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		if (strcmp(fstype, "cgroup2") != 0 || strchr(mnt, '\\'))
+			continue;
+		if ((size_t)snprintf(buf, size, "%s", mnt) >= size)
+			continue;
+		rc = 0;
+		/* prefer the unified hierarchy at /sys/fs/cgroup */
+		if (strcmp(mnt, "/sys/fs/cgroup") == 0)
+			break;
+	}
+	fclose(f);
+	return rc;
+}
+
+int
+control_exec_cgroup(const char *link, char *path, size_t size)
+{
+	char root[512];
+	int rc;
+
+	if (!ctlmsg_valid_link(link) || strcmp(link, ".") == 0 ||
+	    strcmp(link, "..") == 0)
+		return -EINVAL;
+	if ((rc = cgroup2_root(root, sizeof(root))) < 0)
+		return rc;
+	if ((size_t)snprintf(path, size, "%s/" CONTROL_CGROUP_DIR, root) >=
+	    size)
+		return -ENAMETOOLONG;
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if ((size_t)snprintf(path, size, "%s/" CONTROL_CGROUP_DIR "/%s", root,
+	    link) >= size)
+		return -ENAMETOOLONG;
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}

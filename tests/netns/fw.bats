@@ -1,0 +1,26 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+#
+# The rendered firewall against the real nftables and conntrack, in
+# namespaces of their own (topologies drawn in the scripts): every golden
+# ruleset of tests/fw loads twice in a row keeping its counters and sticky
+# sets, and the two-link ruleset balances, masquerades, keeps bound
+# sockets on their link, and flushes conntrack by mark.
+
+load helpers
+
+setup() {
+	require_root
+}
+
+@test "every golden ruleset loads, re-applies and keeps its state" {
+	run "$REPO/tests/fw/check-golden.sh"
+	echo "$output"
+	[[ $status == 0 ]]
+}
+
+@test "firewall end to end: balance, masquerade, bound sockets, conntrack flush" {
+	run "$REPO/tests/fw/e2e-netns.sh" "$BUILD/tests/fw/fwtool"
+	echo "$output"
+	[[ $status == 0 ]]
+}
