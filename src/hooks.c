@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -188,19 +189,21 @@ start_one(struct hooks *h, int dirfd, const char *name,
     char *const *envp)
 {
 	struct hook_proc *p;
+	char path[PATH_MAX];
 	uint64_t now;
-	int pfd[2], fd;
+	int pfd[2];
 	pid_t pid;
 
-	if ((fd = openat(dirfd, name, O_PATH | O_CLOEXEC)) < 0)
+	/* by path, not fexecve: a script's interpreter must be able to open
+	 * it (the checks of hook_safe ran on the same path just before) */
+	if (snprintf(path, sizeof(path), "%s/%s", h->dir, name) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	(void)dirfd;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		close(fd);
-		return -errno;
-	}
 	pid = fork();
 	if (pid < 0) {
-		close(fd);
 		close(pfd[0]);
 		close(pfd[1]);
 		return -errno;
@@ -218,10 +221,10 @@ start_one(struct hooks *h, int dirfd, const char *name,
 		dup2(pfd[1], STDOUT_FILENO);
 		dup2(pfd[1], STDERR_FILENO);
 		setsid();
-		fexecve(fd, argv, envp);
+		execve(path, argv, envp);
+		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
-	close(fd);
 	close(pfd[1]);
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 
