@@ -12,6 +12,7 @@
 #        (teardown comes from here; a file that needs its own calls
 #         helpers_teardown from it)
 
+# shellcheck disable=SC2034 # the variables are for the test files
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SIM=$REPO/tests/sim/uplinksim
 ARTICLE=$REPO/bench/article.sh
@@ -45,6 +46,10 @@ helpers_tmp() {
 sim() { "$SIM" -p "$SIM_PREFIX" "$@"; }
 sim_up() { sim up "$@"; }
 sim_down() { sim down; }
+# article_apply [-w W1,W2,..]: the article's static setup on the host
+# (bench/article.sh); article_remove undoes it.
+article_apply() { "$ARTICLE" -p "$SIM_PREFIX" "$@" apply; }
+article_remove() { "$ARTICLE" -p "$SIM_PREFIX" remove; }
 in_ns() { local node=$1; shift; ip netns exec "${SIM_PREFIX}$node" "$@"; }
 in_host() { in_ns host "$@"; }
 in_lan() { in_ns lan "$@"; }

@@ -19,7 +19,7 @@ setup() {
 
 article_up() {
 	sim_up --lan --host-forwarding "$@"
-	"$ARTICLE" -p "$SIM_PREFIX" apply
+	article_apply
 }
 
 link_has_carrier() {
