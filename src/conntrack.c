@@ -83,7 +83,7 @@ ctlist_free(struct ctlist *l)
 }
 
 int
-conntrack_flush_mark(uint32_t mark, uint32_t mask)
+conntrack_flush_mark(int family, uint32_t mark, uint32_t mask)
 {
 	struct nfct_handle *h;
 	struct ctlist l = { NULL, 0, 0, 0 };
@@ -100,6 +100,9 @@ conntrack_flush_mark(uint32_t mark, uint32_t mask)
 		/* the kernel filtered already; check again, cheaply */
 		if ((nfct_get_attr_u32(l.v[i], ATTR_MARK) & mask) !=
 		    (mark & mask))
+			continue;
+		if (family != AF_UNSPEC &&
+		    nfct_get_attr_u8(l.v[i], ATTR_L3PROTO) != family)
 			continue;
 		if (nfct_query(h, NFCT_Q_DESTROY, l.v[i]) == 0)
 			n++;

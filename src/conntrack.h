@@ -11,9 +11,10 @@
 
 #include <stdint.h>
 
-/* Delete every entry whose ct mark & mask == mark. Returns the number
+/* Delete every entry of family (AF_INET, AF_INET6, or AF_UNSPEC for both)
+ * whose ct mark & mask == mark. Returns the number
  * deleted, or -errno. */
-int conntrack_flush_mark(uint32_t mark, uint32_t mask);
+int conntrack_flush_mark(int family, uint32_t mark, uint32_t mask);
 
 /*
  * Count entries by (ct mark & mask) >> shift into counts[0..ncounts-1]

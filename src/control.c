@@ -426,9 +426,10 @@ http_respond(struct client *cl, const char *status, const char *type,
 	n = snprintf(head, sizeof(head), "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
 	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, type,
 	    len);
-	cl->closing = true;
 	if ((rc = queue(cl, head, (size_t)n)) < 0)
 		return rc;
+	/* hang up once the body is out */
+	cl->closing = true;
 	return len ? queue(cl, body, len) : flush(cl);
 }
 

@@ -375,7 +375,7 @@ after_plan_fam(struct dlink_fam *f, const struct plan_link *pl,
 	 * packets are balanced afresh instead of black-holed; connections of
 	 * other links are not touched */
 	if (f->was_active && !pf->active && f->state == HEALTH_DOWN) {
-		n = conntrack_flush_mark(pl->mark,
+		n = conntrack_flush_mark(f->family, pl->mark,
 		    l->d->conf->fwmark_mask);
 		if (n < 0)
 			log_warnx("link %s: conntrack flush: %s",

@@ -580,7 +580,7 @@ main(int argc, char *argv[])
 			for (end = 1; end < sub_argc; end++)
 				if (strcmp(sub_argv[end], "--") == 0)
 					break;
-			optind = 1;
+			optind = 0;	/* a full reset: new argv */
 			while ((ch = getopt_long(end, sub_argv, "s:c:j",
 			    opts, NULL)) != -1) {
 				if (ch == 's')

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 static void __attribute__((noreturn))
 usage(int rc)
@@ -90,6 +91,12 @@ main(int argc, char *argv[])
 
 	if ((rc = daemon_init(&d, c, path)) < 0) {
 		log_warnx("startup failed: %s", strerror(-rc));
+		return 1;
+	}
+	/* setup is done: keep only what the loop needs (privs.h) */
+	if ((rc = privs_drop()) < 0) {
+		log_warnx("dropping privileges failed: %s", strerror(-rc));
+		daemon_fini(&d);
 		return 1;
 	}
 	rc = daemon_run(&d);

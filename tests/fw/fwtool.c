@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "conntrack.h"
 #include "fwapply.h"
@@ -66,7 +67,7 @@ main(int argc, char **argv)
 			printf("%d %s\n", objs.v[i].type, objs.v[i].name);
 		fw_objs_free(&objs);
 	} else if (argc >= 4 && strcmp(argv[1], "flush") == 0) {
-		r = conntrack_flush_mark(strtoul(argv[2], NULL, 0),
+		r = conntrack_flush_mark(AF_UNSPEC, strtoul(argv[2], NULL, 0),
 		    strtoul(argv[3], NULL, 0));
 		if (r >= 0)
 			printf("%d\n", r);
