@@ -194,6 +194,18 @@ signal_cb(sd_event_source *s, const struct signalfd_siginfo *si,
 	return 0;
 }
 
+/* Keep the neighbour entries of the uplinks' interfaces (gateway MACs). */
+static void
+set_neigh_filter(struct daemon *d)
+{
+	const char *names[CONF_MAX_LINKS];
+	unsigned int i;
+
+	for (i = 0; i < d->conf->nlinks; i++)
+		names[i] = d->conf->links[i].ifname;
+	rt_set_neigh_filter(d->rt, names, d->conf->nlinks);
+}
+
 int
 daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 {
@@ -231,6 +243,7 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	}
 	rt_set_route_filter(d->rt, c->table_base, c->table_base +
 	    CONF_MAX_LINKS);
+	set_neigh_filter(d);
 	if ((rc = rt_dump(d->rt, &d->obs)) < 0) {
 		log_warnx("netlink dump: %s", strerror(-rc));
 		return rc;
@@ -330,6 +343,8 @@ daemon_reload(struct daemon *d, FILE *errf)
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return rc;
 	}
+	set_neigh_filter(d);
+	rt_dump(d->rt, &d->obs);
 	log_info("reload: %s: %u links", d->conf_path, d->conf->nlinks);
 	reconcile(d);
 	sd_notify(0, "READY=1\nSTATUS=running");

@@ -24,6 +24,7 @@ kstate_clear(struct kstate *s)
 	free(s->routes);
 	free(s->rules);
 	free(s->nhs);
+	free(s->neighs);
 	kstate_init(s);
 }
 
@@ -249,10 +250,54 @@ kstate_del_nh(struct kstate *s, uint32_t id)
 		}
 }
 
+static bool
+neigh_same(const struct kneigh *a, const struct kneigh *b)
+{
+	return a->ifindex == b->ifindex && addr_eq(&a->addr, &b->addr);
+}
+
+int
+kstate_add_neigh(struct kstate *s, const struct kneigh *n)
+{
+	ADD_OR_REPLACE(s->neighs, s->nneighs, n, neigh_same);
+}
+
+void
+kstate_del_neigh(struct kstate *s, const struct kneigh *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nneighs; i++)
+		if (neigh_same(&s->neighs[i], n)) {
+			remove_at(s->neighs, &s->nneighs, sizeof(*s->neighs),
+			    i);
+			return;
+		}
+}
+
+const struct kneigh *
+kstate_neigh(const struct kstate *s, int ifindex, const struct addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nneighs; i++)
+		if (s->neighs[i].ifindex == ifindex &&
+		    addr_eq(&s->neighs[i].addr, a))
+			return &s->neighs[i];
+	return NULL;
+}
+
 void
 kstate_del_links_objects(struct kstate *s, int ifindex)
 {
 	unsigned int i;
+
+	for (i = 0; i < s->nneighs;)
+		if (s->neighs[i].ifindex == ifindex)
+			remove_at(s->neighs, &s->nneighs, sizeof(*s->neighs),
+			    i);
+		else
+			i++;
 
 	for (i = 0; i < s->naddrs;)
 		if (s->addrs[i].ifindex == ifindex)

@@ -94,6 +94,14 @@ struct knh {
 	unsigned int nmembers;
 };
 
+/* A neighbour (ARP/NDP) entry with a link-layer address: how uplinkd
+ * learns the MAC address of each uplink's gateway. */
+struct kneigh {
+	int ifindex;
+	struct addr addr;
+	uint8_t mac[6];
+};
+
 /* Growable arrays of each, as observed or as planned. */
 struct kstate {
 	struct klink *links;	unsigned int nlinks;
@@ -101,6 +109,7 @@ struct kstate {
 	struct kroute *routes;	unsigned int nroutes;
 	struct krule *rules;	unsigned int nrules;
 	struct knh *nhs;	unsigned int nnhs;
+	struct kneigh *neighs;	unsigned int nneighs;
 };
 
 void kstate_init(struct kstate *s);
@@ -116,6 +125,11 @@ int kstate_add_rule(struct kstate *s, const struct krule *r);
 void kstate_del_rule(struct kstate *s, const struct krule *r);
 int kstate_add_nh(struct kstate *s, const struct knh *n);	/* by id */
 void kstate_del_nh(struct kstate *s, uint32_t id);
+int kstate_add_neigh(struct kstate *s, const struct kneigh *n); /* by
+					 * ifindex and address */
+void kstate_del_neigh(struct kstate *s, const struct kneigh *n);
+const struct kneigh *kstate_neigh(const struct kstate *s, int ifindex,
+    const struct addr *a);
 void kstate_del_links_objects(struct kstate *s, int ifindex);	/* addrs,
 					 * routes of a vanished link */
 

@@ -105,6 +105,27 @@ plan_family(const struct conf *c, const struct kstate *obs,
 	pf->usable = true;
 }
 
+/* The gateway's MAC address, from the neighbour table: it tells apart,
+ * inbound, links that share one interface. */
+static void
+gateway_mac(const struct kstate *obs, struct plan_link *pl)
+{
+	const struct plan_family *fams[2] = { &pl->v4, &pl->v6 };
+	const struct kneigh *n;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!fams[i]->usable || !addr_is_set(&fams[i]->gateway))
+			continue;
+		n = kstate_neigh(obs, pl->ifindex, &fams[i]->gateway);
+		if (n) {
+			memcpy(pl->gw_mac, n->mac, sizeof(pl->gw_mac));
+			pl->has_gw_mac = true;
+			return;
+		}
+	}
+}
+
 static bool
 link_healthy(enum health_state h)
 {
@@ -487,6 +508,7 @@ plan_build(const struct plan_input *in, struct plan *p)
 		}
 		plan_family(c, in->obs, kl, cl, AF_INET, &pl->v4);
 		plan_family(c, in->obs, kl, cl, AF_INET6, &pl->v6);
+		gateway_mac(in->obs, pl);
 		if (pl->v6.usable)
 			v6 = true;
 	}

@@ -38,6 +38,8 @@ struct rt {
 	uint32_t seq;
 	uint32_t table_lo, table_hi;
 	char *buf;		/* RT_RECV_BUFSZ */
+	char neigh_if[RT_NEIGH_IFS][IFNAMSIZ];	/* rt_set_neigh_filter */
+	unsigned int nneigh_if;
 };
 
 static int
@@ -79,7 +81,7 @@ open_events(struct rt *rt)
 	static unsigned int groups[] = {
 		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
 		RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE,
-		RTNLGRP_IPV6_RULE, RTNLGRP_NEXTHOP,
+		RTNLGRP_IPV6_RULE, RTNLGRP_NEXTHOP, RTNLGRP_NEIGH,
 	};
 	int size = RT_EVENT_RCVBUF, fd;
 	unsigned int i;
@@ -308,6 +310,9 @@ struct dump_ctx {
 	int err;		/* first local failure (-ENOMEM) */
 };
 
+static bool neigh_wanted(const struct rt *rt, const struct kstate *s,
+    const struct kneigh *n);
+
 static int
 dump_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -318,6 +323,7 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 		struct kroute r;
 		struct krule ru;
 		struct knh n;
+		struct kneigh ne;
 	} o;
 	int ret, err = 0;
 
@@ -345,6 +351,11 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
 			err = kstate_add_nh(ctx->s, &o.n);
 		break;
+	case RTM_NEWNEIGH:
+		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0 &&
+		    neigh_wanted(ctx->rt, ctx->s, &o.ne))
+			err = kstate_add_neigh(ctx->s, &o.ne);
+		break;
 	default:
 		return MNL_CB_OK;
 	}
@@ -370,12 +381,39 @@ dump_one(struct rt *rt, struct dump_ctx *ctx, uint16_t type)
 	return run_reply(rt, nlh->nlmsg_seq, dump_cb, &ctx->rep);
 }
 
+void
+rt_set_neigh_filter(struct rt *rt, const char *const *ifnames, unsigned int n)
+{
+	unsigned int i;
+
+	rt->nneigh_if = n < RT_NEIGH_IFS ? n : RT_NEIGH_IFS;
+	for (i = 0; i < rt->nneigh_if; i++)
+		snprintf(rt->neigh_if[i], sizeof(rt->neigh_if[i]), "%s",
+		    ifnames[i]);
+}
+
+/* Neighbours of the uplinks only: a LAN's hosts would churn the mirror. */
+static bool
+neigh_wanted(const struct rt *rt, const struct kstate *s,
+    const struct kneigh *n)
+{
+	const struct klink *l = kstate_link_by_index(s, n->ifindex);
+	unsigned int i;
+
+	if (!l)
+		return false;
+	for (i = 0; i < rt->nneigh_if; i++)
+		if (strcmp(rt->neigh_if[i], l->ifname) == 0)
+			return true;
+	return false;
+}
+
 int
 rt_dump(struct rt *rt, struct kstate *s)
 {
 	static const uint16_t types[] = {
 		RTM_GETLINK, RTM_GETADDR, RTM_GETRULE, RTM_GETNEXTHOP,
-		RTM_GETROUTE,
+		RTM_GETROUTE, RTM_GETNEIGH,
 	};
 	struct dump_ctx ctx;
 	struct kstate tmp;
@@ -490,7 +528,8 @@ have_nh(const struct kstate *s, const struct knh *n)
 static unsigned int
 kstate_size(const struct kstate *s)
 {
-	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs;
+	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
+	    s->nneighs;
 }
 
 /* Remove nexthop id from the mirror: from every group it is in, groups
@@ -573,6 +612,7 @@ event_apply(struct event_ctx *ctx, const struct nlmsghdr *nlh)
 		struct kroute r;
 		struct krule ru;
 		struct knh n;
+		struct kneigh ne;
 	} o;
 	unsigned int before = kstate_size(s);
 	int ret;
@@ -627,6 +667,27 @@ event_apply(struct event_ctx *ctx, const struct nlmsghdr *nlh)
 	case RTM_DELNEXTHOP:
 		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
 			drop_nh(s, o.n.id);
+		break;
+	case RTM_NEWNEIGH: {
+		const struct kneigh *have;
+
+		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 1 &&
+		    o.ne.ifindex > 0) {
+			/* no longer resolved: forget it */
+			kstate_del_neigh(s, &o.ne);
+			ret = 0;
+			break;
+		}
+		if (ret != 0 || !neigh_wanted(ctx->rt, s, &o.ne))
+			break;
+		have = kstate_neigh(s, o.ne.ifindex, &o.ne.addr);
+		if (have && memcmp(have->mac, o.ne.mac, sizeof(o.ne.mac)) == 0)
+			break;
+		return kstate_add_neigh(s, &o.ne) < 0 ? -ENOMEM : 1;
+	}
+	case RTM_DELNEIGH:
+		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
+			kstate_del_neigh(s, &o.ne);
 		break;
 	default:
 		return 0;

@@ -31,6 +31,12 @@ int rt_event_fd(const struct rt *rt);	/* -1 without events */
  */
 void rt_set_route_filter(struct rt *rt, uint32_t table_lo, uint32_t table_hi);
 
+/* Which interfaces' neighbour entries the mirror keeps (copied; at most
+ * RT_NEIGH_IFS); default none. */
+#define RT_NEIGH_IFS 256
+void rt_set_neigh_filter(struct rt *rt, const char *const *ifnames,
+    unsigned int n);
+
 /* Replace *s with a fresh dump of links, addresses, routes, rules and
  * nexthops. 0 or -errno. */
 int rt_dump(struct rt *rt, struct kstate *s);

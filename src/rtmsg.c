@@ -741,6 +741,9 @@ rtmsg_dump(void *buf, uint16_t type, uint8_t family, uint32_t seq)
 	case RTM_GETNEXTHOP:
 		hdrlen = sizeof(struct nhmsg);
 		break;
+	case RTM_GETNEIGH:
+		hdrlen = sizeof(struct ndmsg);
+		break;
 	default:	/* RTM_GETROUTE */
 		hdrlen = sizeof(struct rtmsg);
 		break;
@@ -753,4 +756,38 @@ rtmsg_dump(void *buf, uint16_t type, uint8_t family, uint32_t seq)
 	fam = mnl_nlmsg_put_extra_header(nlh, hdrlen);
 	fam[0] = family;
 	return nlh;
+}
+
+static const struct policy neigh_pol[NDA_MAX + 1] = {
+	[NDA_DST] = { MNL_TYPE_BINARY, 0 },
+	[NDA_LLADDR] = { MNL_TYPE_BINARY, 0 },
+};
+
+int
+rtmsg_parse_neigh(const struct nlmsghdr *nlh, struct kneigh *out)
+{
+	const struct nlattr *tb[NDA_MAX + 1];
+	const struct ndmsg *nd;
+
+	memset(out, 0, sizeof(*out));
+	if (parse_msg(nlh, sizeof(*nd), tb, NDA_MAX, neigh_pol) < 0)
+		return -EINVAL;
+	nd = mnl_nlmsg_get_payload(nlh);
+	if (nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6)
+		return 1;
+	if (nd->ndm_ifindex <= 0 || !tb[NDA_DST])
+		return -EINVAL;
+	if (get_addr(tb[NDA_DST], nd->ndm_family, &out->addr) < 0)
+		return -EINVAL;
+	out->ifindex = nd->ndm_ifindex;
+	if (nlh->nlmsg_type == RTM_DELNEIGH)
+		return 0;
+	if (nd->ndm_state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NOARP))
+		return 1;
+	if (!tb[NDA_LLADDR] ||
+	    mnl_attr_get_payload_len(tb[NDA_LLADDR]) != sizeof(out->mac))
+		return 1;
+	memcpy(out->mac, mnl_attr_get_payload(tb[NDA_LLADDR]),
+	    sizeof(out->mac));
+	return 0;
 }

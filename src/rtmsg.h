@@ -42,5 +42,8 @@ int rtmsg_parse_addr(const struct nlmsghdr *nlh, struct kaddr *out);
 int rtmsg_parse_route(const struct nlmsghdr *nlh, struct kroute *out);
 int rtmsg_parse_rule(const struct nlmsghdr *nlh, struct krule *out);
 int rtmsg_parse_nh(const struct nlmsghdr *nlh, struct knh *out);
+/* Neighbours: 1 (no interest) without a link-layer address of 6 bytes or
+ * in state failed/incomplete; RTM_DELNEIGH fills ifindex and addr. */
+int rtmsg_parse_neigh(const struct nlmsghdr *nlh, struct kneigh *out);
 
 #endif

@@ -132,6 +132,17 @@ probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 	done
 	sim heal 2
 	wait_until 8000 in_group 1000002
+	# inbound through each router's port forward: told apart by the
+	# routers' MAC addresses, answered through the router it came by
+	bg_in host socat TCP-LISTEN:8000,fork,reuseaddr SYSTEM:'echo host'
+	wait_until 2000 eval 'in_host ss -ltn | grep -q ":8000 "'
+	local k
+	for k in 1 2; do
+		for i in 1 2 3; do
+			run in_inet socat -T 3 - TCP:198.19.$k.1:80${k}0,connect-timeout=3
+			[[ $status == 0 && $output == host ]]
+		done
+	done
 	sim cut 1
 	wait_until 1500 not_in_group 1000001
 	in_group 1000002
