@@ -121,13 +121,6 @@ daemon_reconcile_now(struct daemon *d)
 	return reconcile(d);
 }
 
-void
-daemon_event_posted(struct daemon *d, const struct daemon_event *ev)
-{
-	(void)d;
-	(void)ev;	/* watchers arrive with the control socket */
-}
-
 static int
 defer_cb(sd_event_source *s, void *userdata)
 {
@@ -235,6 +228,10 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 		    signal_cb, d)) < 0)
 			return rc;
 
+	/* before touching the kernel: a second instance stops here */
+	if ((rc = daemon_control_start(d)) < 0)
+		return rc;
+
 	d->rt = rt_open(1);
 	if (!d->rt) {
 		rc = -errno;
@@ -277,6 +274,7 @@ daemon_run(struct daemon *d)
 	{
 		struct reconcile_stats st;
 
+		daemon_control_stop(d);
 		dlink_stop(d);
 		rt_dump(d->rt, &d->obs);
 		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
@@ -292,6 +290,7 @@ daemon_fini(struct daemon *d)
 {
 	unsigned int i;
 
+	daemon_control_stop(d);
 	dlink_fini_all(d);
 	for (i = 0; i < sizeof(d->sig_src) / sizeof(d->sig_src[0]); i++)
 		sd_event_source_unref(d->sig_src[i]);

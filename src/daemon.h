@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <jansson.h>
 #include <systemd/sd-event.h>
 
 #include "conf.h"
@@ -21,6 +22,7 @@
 struct rt;
 struct dlink;
 struct hooks;
+struct control;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
@@ -50,6 +52,9 @@ struct daemon {
 	struct fw_objs fw_have;		/* nft objects that may exist now */
 	bool fw_have_known;
 	struct hooks *hooks;
+	struct control *control;
+	sd_event_source *sample_src;	/* counters, each second */
+	uint64_t started_s;
 	bool ready;
 	bool stopping;
 
@@ -80,5 +85,10 @@ int daemon_reload(struct daemon *d, FILE *errf);
 
 /* Drain or undrain a link by name: 0 or -ENOENT. */
 int daemon_drain(struct daemon *d, const char *link, bool drained);
+
+/* dstatus.c: the control socket, the status snapshot, counter sampling. */
+int daemon_control_start(struct daemon *d);
+void daemon_control_stop(struct daemon *d);
+json_t *daemon_status_json(struct daemon *d);
 
 #endif

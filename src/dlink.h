@@ -16,6 +16,8 @@
 #include "health.h"
 #include "plan.h"
 
+#define DLINK_RATE_S 10
+
 struct probe;
 struct dlink;
 
@@ -41,6 +43,11 @@ struct dlink {
 	struct dlink_fam v4, v6;
 	bool drained;
 	bool carrier;			/* as last observed */
+	/* firewall counters, sampled each second; the ring gives the rate
+	 * over the last DLINK_RATE_S seconds */
+	uint64_t tx_bytes, rx_bytes, tx_packets, rx_packets;
+	uint64_t ring_tx[DLINK_RATE_S + 1], ring_rx[DLINK_RATE_S + 1];
+	unsigned int ring_n;		/* samples taken */
 };
 
 int dlink_init_all(struct daemon *d);

@@ -521,3 +521,10 @@ health_state_name(enum health_state s)
 	}
 	return "?";
 }
+
+bool
+health_target_answering(const struct health *h, unsigned int target,
+    uint64_t now_ms)
+{
+	return target < h->ntargets && answering(h, target, now_ms);
+}

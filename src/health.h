@@ -136,6 +136,10 @@ int health_target_figures(const struct health *h, unsigned int target,
 const struct stats *health_target_stats(const struct health *h,
     unsigned int target);
 
+/* Has target replied within down_ms of now_ms? */
+bool health_target_answering(const struct health *h, unsigned int target,
+    uint64_t now_ms);
+
 const char *health_state_name(enum health_state s);
 
 #endif
