@@ -337,6 +337,7 @@ daemon_reload(struct daemon *d, FILE *errf)
 		    CONF_MAX_LINKS);
 		rt_dump(d->rt, &d->obs);
 	}
+	d->exec_cgroups_tried = false;	/* links may be new */
 	if ((rc = dlink_reload(d, nc)) < 0) {
 		conf_free(nc);
 		sd_notify(0, "READY=1\nSTATUS=reload failed");

@@ -51,6 +51,7 @@ struct daemon {
 	char *fw_applied;		/* last nft text applied; NULL: none */
 	struct fw_objs fw_have;		/* nft objects that may exist now */
 	bool fw_have_known;
+	bool exec_cgroups, exec_cgroups_tried;
 	struct hooks *hooks;
 	struct control *control;
 	sd_event_source *sample_src;	/* counters, each second */

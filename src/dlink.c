@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "control.h"
 #include "conntrack.h"
 #include "dlink.h"
 #include "fw.h"
@@ -310,12 +312,30 @@ dlink_stop(struct daemon *d)
 }
 
 int
-dlink_apply_firewall(struct daemon *d, const struct plan *p)
+dlink_apply_firewall(struct daemon *d, struct plan *p)
 {
 	struct fw_objs want;
 	char *text;
 	int rc;
 
+	/* the cgroups `uplinkctl exec` uses must exist before the ruleset
+	 * that names them is loaded */
+	if (!d->exec_cgroups_tried) {
+		char path[256];
+		unsigned int i;
+		bool ok = d->conf->nlinks > 0;
+
+		for (i = 0; i < d->conf->nlinks; i++)
+			if (control_exec_cgroup(d->conf->links[i].name, path,
+			    sizeof(path)) < 0)
+				ok = false;
+		d->exec_cgroups = ok;
+		d->exec_cgroups_tried = true;
+		if (!ok)
+			log_info("no cgroup2 at /sys/fs/cgroup: uplinkctl exec "
+			    "is unavailable");
+	}
+	p->exec_cgroups = d->exec_cgroups;
 	if (!d->fw_have_known) {
 		/* a previous run's table: its objects may be deleted */
 		if (fw_read_objects(&d->fw_have) < 0)
@@ -351,6 +371,20 @@ void
 dlink_remove_firewall(struct daemon *d)
 {
 	fw_remove();
+	/* the ruleset naming them is gone: the exec cgroups may go (rmdir
+	 * fails, harmlessly, while a command still runs in one) */
+	if (d->exec_cgroups) {
+		char path[256], *slash;
+		unsigned int i;
+
+		for (i = 0; i < d->conf->nlinks; i++)
+			if (control_exec_cgroup(d->conf->links[i].name, path,
+			    sizeof(path)) == 0 && rmdir(path) == 0 &&
+			    (slash = strrchr(path, '/')) != NULL) {
+				*slash = '\0';
+				rmdir(path);
+			}
+	}
 	free(d->fw_applied);
 	d->fw_applied = NULL;
 	fw_objs_free(&d->fw_have);

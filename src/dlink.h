@@ -57,7 +57,7 @@ void dlink_plan_input(const struct dlink *l, struct plan_link_in *in);
 void dlink_observe(struct daemon *d);
 int dlink_start(struct daemon *d);
 void dlink_stop(struct daemon *d);
-int dlink_apply_firewall(struct daemon *d, const struct plan *p);
+int dlink_apply_firewall(struct daemon *d, struct plan *p);
 void dlink_remove_firewall(struct daemon *d);
 /* After a reconcile: start, move or stop probes to match the plan; flush
  * the connections of links that went down. */

@@ -772,6 +772,10 @@ render_output(struct rend *r)
 	rule(r, ch, "meta mark and 0x%08x != 0 return", r->mask);
 	rule(r, ch, "ct state != new return");
 	render_bypass_dst(r, ch, true);
+	/* uplinkctl exec LINK: the command runs in the link's cgroup */
+	for (i = 0; p->exec_cgroups && i < c->nlinks; i++)
+		rule(r, ch, "socket cgroupv2 level 2 \"uplinkd.exec/%s\" "
+		    "goto mark_%s", c->links[i].name, c->links[i].name);
 	/* a socket bound to a link's address routes through its table */
 	sep = "";
 	for (i = n = 0; i < c->nlinks; i++) {

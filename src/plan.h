@@ -97,6 +97,8 @@ struct plan {
 	bool failopen4, failopen6;	/* no link healthy: carrier is enough */
 	struct addr local_source4, local_source6;	/* prefsrc of the
 					 * balanced routes; unset: none */
+	bool exec_cgroups;	/* not planned: the daemon sets it when the
+				 * cgroups of `uplinkctl exec` exist */
 };
 
 /* 0 or -ENOMEM. *out is initialised here; free with plan_free. */

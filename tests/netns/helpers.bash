@@ -153,7 +153,7 @@ start_uplinkd() {
 		(
 			rc=0
 			sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/uplinkd.pid" \
-				ip netns exec "${SIM_PREFIX}host" "$UPLINKD" -c "$UPLINKD_CONF" -v "$@" \
+				ip netns exec "${SIM_PREFIX}host" ${UPLINKD_WRAP:+"$UPLINKD_WRAP"} "$UPLINKD" -c "$UPLINKD_CONF" -v "$@" \
 				>>"$UPLINKD_LOG" 2>&1 </dev/null || rc=$?
 			echo "$rc" >"$dir/uplinkd.status"
 		) 3>&- &
