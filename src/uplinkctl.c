@@ -22,6 +22,7 @@
 #include "control.h"
 #include "ctlmsg.h"
 #include "log.h"
+#include "fw.h"
 #include "plan.h"
 #include "rt.h"
 #include "status.h"
@@ -47,6 +48,7 @@ cmd_plan(struct ctl_opts *o, int argc, char **argv)
 	struct plan p;
 	struct conf *c;
 	struct rt *rt;
+	char *nft;
 	int rc;
 
 	if (argc > 1) {
@@ -78,6 +80,16 @@ cmd_plan(struct ctl_opts *o, int argc, char **argv)
 	printf("# uplinkd plan for %s (links not yet probed: all with "
 	    "carrier are used)\n", o->config);
 	plan_print_ip(&p, c, &obs, stdout);
+	nft = fw_render(c, &p, NULL);
+	if (!nft) {
+		fprintf(stderr, "uplinkctl: firewall: %s\n", strerror(errno));
+		plan_free(&p);
+		rc = -EINVAL;
+		goto out;
+	}
+	printf("\n# firewall: one nftables transaction (nft -f FILE)\n%s",
+	    nft);
+	free(nft);
 	plan_free(&p);
 	rc = 0;
 out:

@@ -61,6 +61,19 @@ group_has() {
 	run in_host "$UPLINKCTL" plan -c "$UPLINKD_CONF"
 	[[ $output == *"ip route replace default via 198.18.1.1 dev wan1 src 198.18.1.2 realm 1 table 1001 proto 250"* ]]
 	[[ $output == *"ip rule add from 198.18.2.2 lookup 1002 pref 1302 protocol 250"* ]]
+	# and the firewall as one nftables transaction that nft accepts
+	[[ $output == *"# firewall: one nftables transaction"* ]]
+	sed -n '/^# firewall/,$p' <<<"$output" >"$(helpers_tmp)/plan.nft"
+	in_host nft -c -f "$(helpers_tmp)/plan.nft"
+	# the ip commands rebuild the same routing on a bare host: apply them
+	# after SIGTERM and compare
+	local before after
+	before=$(in_host ip rule show; in_host ip route show table all | grep "proto 250")
+	sed -n '/^# kernel settings/,/^# firewall/p' <<<"$output" | grep -v '^#' >"$(helpers_tmp)/plan.sh"
+	stop_uplinkd TERM
+	in_host bash -e "$(helpers_tmp)/plan.sh"
+	after=$(in_host ip rule show; in_host ip route show table all | grep "proto 250")
+	diff <(echo "$before") <(echo "$after")
 }
 
 @test "8 parallel TCP connections from the host to ONE server use both uplinks" {
