@@ -20,7 +20,8 @@
 #define CONF_WEIGHT_MAX		255	/* a nexthop group weight is 8 bits */
 #define CONF_TIER_MAX		16
 
-#define CONF_DEFAULT_PATH	"/etc/uplinkd/uplinkd.conf"
+#include "config.h"
+#define CONF_DEFAULT_PATH	UPLINKD_SYSCONFDIR "/uplinkd/uplinkd.conf"
 #define CONF_DEFAULT_SOCKET	"/run/uplinkd/uplinkd.sock"
 
 enum conf_balance {

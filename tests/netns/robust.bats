@@ -1,0 +1,320 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+#
+# Fault injection (issue 7, item 3): uplinkd killed in the middle of a burst
+# of reconciles, an uplink interface deleted and re-created, addresses
+# removed and changed, a thousand carrier flaps, a netlink event overflow
+# (ENOBUFS), a routing table already used by someone else, and a reload
+# that cannot be applied. Each test builds its own network.
+#
+#   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 198.18.1.2 -- cust [${P}isp1] --.
+#                              uplinkd   wan2 198.18.2.2 -- cust [${P}isp2] ---+-- ${P}inet
+#                                                                            servers 198.19.200.1-8
+#                                                                            targets 198.19.255.1-3
+# (full addressing in tests/sim/uplinksim)
+
+load helpers
+
+# hold-max bounds the hold-down a flapping link earns, so that the tests
+# that flap converge in seconds
+CONF2='
+link isp1 { interface = wan1 }
+link isp2 { interface = wan2 }
+lan home { interface = lan0 }
+probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 }
+  hold-max = 5s }
+'
+
+setup() {
+	require_root
+}
+
+group_has() { in_host ip nexthop show id 1000000 2>/dev/null | grep -q "$1"; }
+# group_lacks ID: the group exists and ID is not in it
+group_lacks() {
+	local o
+	o=$(in_host ip nexthop show id 1000000) && [[ $o == *group* && $o != *"$1"* ]]
+}
+both_up() { group_has 1000001 && group_has 1000002; }
+rules() { in_host ip -4 rule show; }
+
+# kernel_state: everything of uplinkd's in the host namespace, in a stable
+# form (the nexthop group's timers and the nftables handles vary)
+kernel_state() {
+	in_host ip -4 rule show | grep 'proto 250' | sort
+	in_host ip -4 route show table all | grep 'proto 250' | sort
+	in_host ip nexthop show | sed 's/ unbalanced_time [0-9]*//' | sort
+	in_host nft list table inet uplinkd 2>/dev/null | sed 's/ # handle [0-9]*//; s/packets [0-9]* bytes [0-9]*//'
+}
+
+# rss_kb, fds: the daemon's resident memory and open descriptors
+rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$UPLINKD_PID/status"; }
+fds() { ls "/proc/$UPLINKD_PID/fd" | wc -l; }
+
+# keep_talking PORT [BIND]: a TCP connection to SERVER1:9001 (discard)
+# that writes every 100 ms for 12 s, from BIND when given; started in the
+# background (BG_PID), it fails (exit 1) if the connection breaks.
+keep_talking() {
+	local bind=${1:-}
+	bg_in host socat -u "SYSTEM:'for i in \$(seq 120); do echo x; sleep 0.1; done'" \
+		"TCP4:$SERVER1:9001${bind:+,bind=$bind}"
+}
+
+@test "kill -9 during a burst of reconciles, then restart: converges as a clean start and keeps a connection" {
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 6000 both_up
+	local clean round flapper conn
+	clean=$(kernel_state)
+	# an established connection over isp2, whose link stays healthy
+	keep_talking 198.18.2.2
+	conn=$BG_PID
+	for round in 1 2 3; do
+		# isp1's carrier flaps: each flap is an event and a reconcile
+		bg_in isp1 bash -c 'while :; do ip link set cust down; ip link set cust up; done'
+		flapper=$BG_PID
+		sleep 0.$((3 + round * 2))
+		grep -c "reconcile:" "$UPLINKD_LOG"
+		stop_uplinkd KILL
+		kill "$flapper"
+		wait "$flapper" || true
+		in_ns isp1 ip link set cust up
+		# the kernel keeps forwarding as last planned
+		run in_host ip route show table 1000
+		[[ $output == *"nhid 1000000"* ]]
+		start_uplinkd "$CONF2"
+		wait_until 15000 both_up
+	done
+	# the same objects as a clean start, no duplicates, nothing left over
+	wait_until 5000 eval '[[ "$(kernel_state)" == "$clean" ]]' || {
+		diff <(echo "$clean") <(kernel_state)
+		false
+	}
+	# the connection over isp2 lived through three kill -9 and restarts
+	wait "$conn"
+	run which_isp host "$SERVER1" 198.18.1.2
+	[[ $output == 1 ]]
+}
+
+@test "an uplink interface deleted and re-created returns to the group" {
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 6000 both_up
+	local before
+	before=$(in_host cat /sys/class/net/wan2/ifindex)
+	in_host ip link del wan2
+	wait_until 3000 group_lacks 1000002
+	run in_host ip route show table 1002
+	[[ $output != *"dev wan2"* ]]
+	kill -0 "$UPLINKD_PID"
+	# the same name and addresses on a new interface (a new ifindex)
+	in_host ip link add wan2 type veth peer name cust netns "${SIM_PREFIX}isp2"
+	in_ns isp2 ip addr add 198.18.2.1/24 dev cust
+	in_ns isp2 ip link set cust up
+	in_host ip addr add 198.18.2.2/24 dev wan2
+	in_host ip link set wan2 up
+	in_host ip route add default via 198.18.2.1 dev wan2 metric 102
+	[[ $(in_host cat /sys/class/net/wan2/ifindex) != "$before" ]]
+	wait_until 10000 group_has 1000002
+	run in_host ip route show table 1002
+	echo "$output"
+	[[ $output == *"default via 198.18.2.1 dev wan2 proto 250 src 198.18.2.2"* ]]
+	run in_host ip nexthop show id 1000002
+	[[ $output == *"dev wan2"* ]]
+	run which_isp host "$SERVER1" 198.18.2.2
+	[[ $output == 2 ]]
+	# twice, quickly: a delete and re-create between two reconciles
+	in_host ip link del wan2
+	in_host ip link add wan2 type veth peer name cust netns "${SIM_PREFIX}isp2"
+	in_ns isp2 ip addr add 198.18.2.1/24 dev cust
+	in_ns isp2 ip link set cust up
+	in_host ip addr add 198.18.2.2/24 dev wan2
+	in_host ip link set wan2 up
+	in_host ip route add default via 198.18.2.1 dev wan2 metric 102
+	wait_until 10000 group_has 1000002
+	run which_isp host "$SERVER1" 198.18.2.2
+	[[ $output == 2 ]]
+}
+
+@test "an address removed and re-added, then changed make-before-break, is picked up" {
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 6000 both_up
+	# DHCP lease lost, then the same lease again
+	in_host ip addr del 198.18.2.2/24 dev wan2
+	wait_until 3000 eval '! rules | grep -q "from 198.18.2.2 lookup 1002"'
+	wait_until 3000 group_lacks 1000002
+	in_host ip addr add 198.18.2.2/24 dev wan2
+	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
+	wait_until 3000 eval 'rules | grep -q "from 198.18.2.2 lookup 1002"'
+	wait_until 10000 group_has 1000002
+	run which_isp host "$SERVER1" 198.18.2.2
+	[[ $output == 2 ]]
+	# a new address added before the old one goes (make before break)
+	in_host ip addr add 198.18.2.99/24 dev wan2
+	in_host ip addr del 198.18.2.2/24 dev wan2
+	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
+	wait_until 3000 eval 'rules | grep -q "from 198.18.2.99 lookup 1002"'
+	wait_until 3000 eval '! rules | grep -q "from 198.18.2.2 lookup"'
+	run in_host ip route show table 1002
+	echo "$output"
+	[[ $output == *"src 198.18.2.99"* && $output != *"src 198.18.2.2 "* ]]
+	wait_until 10000 group_has 1000002
+	run which_isp host "$SERVER1" 198.18.2.99
+	[[ $output == 2 ]]
+	# two addresses, then the first one goes: the rule follows the one left
+	in_host ip addr add 198.18.2.100/24 dev wan2
+	in_host ip addr del 198.18.2.99/24 dev wan2
+	wait_until 3000 eval 'rules | grep -q "from 198.18.2.100 lookup 1002"'
+	wait_until 3000 eval '! rules | grep -q "from 198.18.2.99 lookup"'
+}
+
+@test "1000 carrier flaps in 10 s: responsive, memory flat, converges" {
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 6000 both_up
+	local dir rss0 rss1 fd0 fd1 i start lines0 lines1 ms status_ok=0 slow=0
+	dir=$(helpers_tmp)
+	# warm up: one flap cycle, so lazily allocated buffers exist
+	sim carrier 1 down
+	wait_until 3000 group_lacks 1000001
+	sim carrier 1 up
+	wait_until 15000 both_up
+	rss0=$(rss_kb)
+	fd0=$(fds)
+	lines0=$(wc -l <"$UPLINKD_LOG")
+	# 10 batches of 100 flaps, one every 10 ms on average
+	for ((i = 0; i < 100; i++)); do
+		echo "link set cust down"
+		echo "link set cust up"
+	done >"$dir/flaps"
+	start=$(now_us)
+	for ((i = 0; i < 10; i++)); do
+		in_ns isp1 ip -batch "$dir/flaps"
+		# responsive meanwhile: status over the control socket if there
+		# is one, else the process runs and answers signals
+		if [[ -S $UPLINKD_SOCK ]]; then
+			local t0
+			t0=$(now_us)
+			in_host timeout 1 "$UPLINKCTL" -s "$UPLINKD_SOCK" status >/dev/null && ((++status_ok))
+			ms=$(elapsed_ms_since "$t0")
+			((ms < 1000)) || ((++slow))
+		else
+			kill -0 "$UPLINKD_PID"
+		fi
+		sleep 0.$((RANDOM % 5 + 5))
+	done
+	ms=$(elapsed_ms_since "$start")
+	echo "# 1000 flaps in $ms ms; status answered $status_ok times, $slow slow" >&3
+	((slow == 0))
+	# converges: the carrier is up, isp1 comes back
+	wait_until 20000 both_up
+	sleep 1
+	rss1=$(rss_kb)
+	fd1=$(fds)
+	lines1=$(wc -l <"$UPLINKD_LOG")
+	echo "# VmRSS $rss0 kB -> $rss1 kB, fds $fd0 -> $fd1, $((lines1 - lines0)) log lines" >&3
+	((rss1 - rss0 < 2048))
+	((fd1 <= fd0))
+	# the same state as before the flaps
+	run in_host ip route show table 1001
+	[[ $output == *"default via 198.18.1.1 dev wan1 proto 250"* ]]
+	run which_isp host "$SERVER1" 198.18.1.2
+	[[ $output == 1 ]]
+	kill -0 "$UPLINKD_PID"
+}
+
+@test "a netlink event overflow (ENOBUFS) makes the daemon resync, and what changed meanwhile is seen" {
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 6000 both_up
+	local dir i
+	dir=$(helpers_tmp)
+	for ((i = 0; i < 30000; i++)); do
+		echo "route add 100.$((64 + i / 65536)).$((i / 256 % 256)).$((i % 256))/32 dev lo table 777"
+	done >"$dir/adds"
+	kill -STOP "$UPLINKD_PID"
+	# what the daemon must notice after the overflow: isp2's address
+	# changed and one of its routes removed behind its back
+	in_host ip addr add 198.18.2.77/24 dev wan2
+	in_host ip addr del 198.18.2.2/24 dev wan2
+	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
+	in_host ip route del default table 1001
+	# 30000 events while it cannot read: its socket buffer overflows
+	in_host ip -batch "$dir/adds"
+	kill -CONT "$UPLINKD_PID"
+	wait_until 5000 grep -q "netlink events overflowed; dumping afresh" "$UPLINKD_LOG"
+	wait_until 5000 eval 'rules | grep -q "from 198.18.2.77 lookup 1002"'
+	! rules | grep -q "from 198.18.2.2 lookup"
+	wait_until 5000 eval 'in_host ip route show table 1001 | grep -q "default via 198.18.1.1 dev wan1 proto 250"'
+	wait_until 10000 both_up
+	run which_isp host "$SERVER1" 198.18.2.77
+	[[ $output == 2 ]]
+	# the foreign table is still the owner's
+	[[ $(in_host ip route show table 777 | wc -l) == 30000 ]]
+	kill -0 "$UPLINKD_PID"
+}
+
+@test "a table already used by someone else: a clear error, its routes untouched, retried with backoff" {
+	sim_up --lan
+	# someone else's routes in table 1001, which uplinkd would use for isp1
+	in_host ip route add default via 198.18.1.1 dev wan1 table 1001 proto static
+	in_host ip route add 198.51.100.0/24 via 198.18.1.1 dev wan1 table 1001 proto static
+	start_uplinkd "$CONF2"
+	wait_until 6000 group_has 1000002
+	sleep 3
+	# a clear error naming the table
+	grep -E "table 1001 .*(uplinkd does not own|someone else|foreign)" "$UPLINKD_LOG"
+	# the daemon runs and isp2 is served
+	kill -0 "$UPLINKD_PID"
+	run which_isp host "$SERVER1" 198.18.2.2
+	[[ $output == 2 ]]
+	# the other owner's routes are as they were: not replaced, not removed
+	run in_host ip route show table 1001
+	echo "$output"
+	[[ $output == *"default via 198.18.1.1 dev wan1 proto static"* ]]
+	[[ $output == *"198.51.100.0/24 via 198.18.1.1 dev wan1 proto static"* ]]
+	# retried with growing delays
+	run grep -o "retrying in [0-9]* ms" "$UPLINKD_LOG"
+	echo "$output"
+	local -a d
+	mapfile -t d < <(grep -o "retrying in [0-9]* ms" "$UPLINKD_LOG" | awk '{print $3}')
+	((${#d[@]} >= 3))
+	((d[1] > d[0] && d[2] > d[1]))
+	# once the table is free, the link is served
+	in_host ip route flush table 1001 proto static
+	wait_until 40000 group_has 1000001
+	run which_isp host "$SERVER1" 198.18.1.2
+	[[ $output == 1 ]]
+}
+
+@test "a valid reload that cannot be applied keeps the previous kernel state working" {
+	sim_up --lan
+	# someone else's routes in tables 2001 and 2002
+	in_host ip route add default via 198.18.1.1 dev wan1 table 2001 proto static
+	in_host ip route add default via 198.18.2.1 dev wan2 table 2002 proto static
+	start_uplinkd "$CONF2"
+	wait_until 6000 both_up
+	local before
+	before=$(kernel_state)
+	# a valid configuration whose tables are someone else's
+	printf 'socket = "%s"\ntable-base = 2000\n%s\n' "$UPLINKD_SOCK" "$CONF2" >"$UPLINKD_CONF"
+	in_host "$UPLINKD" -c "$UPLINKD_CONF" --check
+	kill -HUP "$UPLINKD_PID"
+	sleep 3
+	kill -0 "$UPLINKD_PID"
+	# the other owner's routes are untouched
+	run in_host ip route show table 2001
+	echo "$output"
+	[[ $output == "default via 198.18.1.1 dev wan1 proto static "* ]]
+	[[ $(wc -l <<<"$output") == 1 ]]
+	run in_host ip route show table 2002
+	[[ $output == "default via 198.18.2.1 dev wan2 proto static "* ]]
+	# the previous state stays and works
+	[[ "$(kernel_state)" == "$before" ]] || { diff <(echo "$before") <(kernel_state); false; }
+	run which_isp host "$SERVER1" 198.18.1.2
+	[[ $output == 1 ]]
+	run which_isp host "$SERVER1" 198.18.2.2
+	[[ $output == 2 ]]
+	grep -Ei "reload.*(roll|keep|refus|cannot)" "$UPLINKD_LOG"
+}
