@@ -309,10 +309,37 @@ daemon_fini(struct daemon *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Make nc the running config (the old one goes to *old): objects of an
+ * ownership range that changes are removed first, or they would be
+ * orphaned. */
+static int
+switch_conf(struct daemon *d, struct conf *nc, struct conf **old)
+{
+	int rc;
+
+	if (nc->table_base != d->conf->table_base ||
+	    nc->rule_priority_base != d->conf->rule_priority_base ||
+	    nc->nexthop_id_base != d->conf->nexthop_id_base ||
+	    nc->route_protocol != d->conf->route_protocol ||
+	    nc->fwmark_mask != d->conf->fwmark_mask) {
+		struct reconcile_stats st;
+
+		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
+		rt_set_route_filter(d->rt, nc->table_base, nc->table_base +
+		    CONF_MAX_LINKS);
+	}
+	d->exec_cgroups_tried = false;	/* links may be new */
+	if ((rc = dlink_reload(d, nc, old)) < 0)
+		return rc;
+	set_neigh_filter(d);
+	rt_dump(d->rt, &d->obs);
+	return 0;
+}
+
 int
 daemon_reload(struct daemon *d, FILE *errf)
 {
-	struct conf *nc;
+	struct conf *nc, *old, *bad;
 	int rc;
 
 	sd_notify(0, "RELOADING=1");
@@ -324,29 +351,30 @@ daemon_reload(struct daemon *d, FILE *errf)
 		return -EINVAL;
 	}
 	conf_assign_ids(nc, d->conf);
-	if (nc->table_base != d->conf->table_base ||
-	    nc->rule_priority_base != d->conf->rule_priority_base ||
-	    nc->nexthop_id_base != d->conf->nexthop_id_base ||
-	    nc->route_protocol != d->conf->route_protocol ||
-	    nc->fwmark_mask != d->conf->fwmark_mask) {
-		/* the old objects would be orphaned: remove them first */
-		struct reconcile_stats st;
-
-		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
-		rt_set_route_filter(d->rt, nc->table_base, nc->table_base +
-		    CONF_MAX_LINKS);
-		rt_dump(d->rt, &d->obs);
-	}
-	d->exec_cgroups_tried = false;	/* links may be new */
-	if ((rc = dlink_reload(d, nc)) < 0) {
+	if ((rc = switch_conf(d, nc, &old)) < 0) {
 		conf_free(nc);
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return rc;
 	}
-	set_neigh_filter(d);
-	rt_dump(d->rt, &d->obs);
 	log_info("reload: %s: %u links", d->conf_path, d->conf->nlinks);
-	reconcile(d);
+	if (reconcile(d) < 0) {
+		/* valid but not applicable (a table of someone else's, a
+		 * firewall the kernel refuses): back to what worked */
+		log_warnx("reload: %s cannot be applied; rolling back to the "
+		    "running configuration", d->conf_path);
+		if (errf)
+			fprintf(errf, "%s: cannot be applied (see the log); "
+			    "rolled back\n", d->conf_path);
+		if (switch_conf(d, old, &bad) == 0) {
+			conf_free(bad);
+			reconcile(d);
+		} else {
+			conf_free(old);
+		}
+		sd_notify(0, "READY=1\nSTATUS=reload rolled back");
+		return -EIO;
+	}
+	conf_free(old);
 	sd_notify(0, "READY=1\nSTATUS=running");
 	return 0;
 }

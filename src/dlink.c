@@ -433,9 +433,10 @@ dlink_after_plan(struct daemon *d, const struct plan *p)
 }
 
 /* Switch to nc, keeping the run-time state (health, probes) of the links
- * that remain, by name; links that went away stop probing. */
+ * that remain, by name; links that went away stop probing. The previous
+ * config goes to *old (the caller frees it, or switches back to it). */
 int
-dlink_reload(struct daemon *d, struct conf *nc)
+dlink_reload(struct daemon *d, struct conf *nc, struct conf **old)
 {
 	struct dlink *nl;
 	bool *kept;
@@ -501,7 +502,7 @@ dlink_reload(struct daemon *d, struct conf *nc)
 	free(kept);
 	free(d->links);
 	d->links = nl;
-	conf_free(d->conf);
+	*old = d->conf;
 	d->conf = nc;
 	hooks_free(d->hooks);
 	d->hooks = hooks_new(d->ev, nc->hooks_dir, nc->hook_timeout_ms);

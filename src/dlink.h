@@ -62,7 +62,7 @@ void dlink_remove_firewall(struct daemon *d);
 /* After a reconcile: start, move or stop probes to match the plan; flush
  * the connections of links that went down. */
 void dlink_after_plan(struct daemon *d, const struct plan *p);
-int dlink_reload(struct daemon *d, struct conf *nc);
+int dlink_reload(struct daemon *d, struct conf *nc, struct conf **old);
 void dlink_set_drained(struct dlink *l, bool drained);
 
 #endif

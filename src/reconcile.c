@@ -16,6 +16,9 @@
 #include "reconcile.h"
 #include "rt.h"
 
+static bool table_foreign(const struct conf *c, const struct kstate *obs,
+    uint32_t table);
+
 static const struct knh *
 find_nh(const struct kstate *s, uint32_t id)
 {
@@ -76,6 +79,15 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 		have = find_nh(obs, want->id);
 		if (have && knh_eq(have, want))
 			continue;
+		if (have && have->protocol != want->protocol) {
+			/* someone else's nexthop in uplinkd's id range */
+			if (st->errors++ == 0)
+				log_warnx("nexthop %u is not uplinkd's (protocol "
+				    "%u): not touching it (choose another "
+				    "nexthop-id-base)", have->id,
+				    have->protocol);
+			continue;
+		}
 		if (have && (have->is_group != want->is_group ||
 		    have->resilient != want->resilient ||
 		    (want->resilient && have->buckets != want->buckets) ||
@@ -97,8 +109,8 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 }
 
 static void
-apply_routes(struct rt *rt, const struct plan *p, struct kstate *obs,
-    struct reconcile_stats *st)
+apply_routes(struct rt *rt, const struct conf *c, const struct plan *p,
+    struct kstate *obs, struct reconcile_stats *st)
 {
 	unsigned int i;
 	int rc;
@@ -109,6 +121,10 @@ apply_routes(struct rt *rt, const struct plan *p, struct kstate *obs,
 
 		if (have && kroute_eq(have, want))
 			continue;
+		if (table_foreign(c, obs, want->table)) {
+			st->errors++;
+			continue;
+		}
 		rc = rt_route(rt, RT_REPLACE, want);
 		count(st, rc, have ? &st->replaced : &st->added);
 		if (rc == 0)
@@ -200,26 +216,44 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 	}
 }
 
-/* Routes in uplinkd's tables that someone else put there: say so once per
- * run, leave them alone. */
+/* Does a table of uplinkd's range hold a route someone else put there?
+ * Then it is not uplinkd's to write: a replace would clobber that route. */
+static bool
+table_foreign(const struct conf *c, const struct kstate *obs, uint32_t table)
+{
+	unsigned int i;
+
+	for (i = 0; i < obs->nroutes; i++)
+		if (obs->routes[i].table == table &&
+		    obs->routes[i].protocol != c->route_protocol)
+			return true;
+	return false;
+}
+
+/* Say once per run which of uplinkd's tables others use. */
 static void
 check_foreign(const struct conf *c, const struct kstate *obs,
     struct reconcile_stats *st)
 {
-	unsigned int i;
+	uint32_t seen[8];
+	unsigned int i, j, nseen = 0;
 
 	for (i = 0; i < obs->nroutes; i++) {
 		const struct kroute *r = &obs->routes[i];
 
-		if (r->table >= c->table_base &&
-		    r->table <= c->table_base + CONF_MAX_LINKS &&
-		    r->protocol != c->route_protocol) {
-			st->foreign++;
-			if (st->foreign == 1)
-				log_warnx("table %u holds routes of protocol %u "
-				    "that uplinkd does not own; choose another "
-				    "table-base", r->table, r->protocol);
-		}
+		if (r->table < c->table_base ||
+		    r->table > c->table_base + CONF_MAX_LINKS ||
+		    r->protocol == c->route_protocol)
+			continue;
+		st->foreign++;
+		for (j = 0; j < nseen && seen[j] != r->table; j++)
+			;
+		if (j < nseen || nseen == 8)
+			continue;
+		seen[nseen++] = r->table;
+		log_warnx("table %u holds routes of protocol %u that are not "
+		    "uplinkd's: not touching it (choose another table-base)",
+		    r->table, r->protocol);
 	}
 }
 
@@ -231,7 +265,7 @@ reconcile_apply(struct rt *rt, const struct conf *c, const struct plan *p,
 	check_foreign(c, obs, st);
 	apply_nhs(rt, p, obs, st, false);
 	apply_nhs(rt, p, obs, st, true);
-	apply_routes(rt, p, obs, st);
+	apply_routes(rt, c, p, obs, st);
 	apply_rules(rt, p, obs, st);
 	remove_unwanted(rt, c, p, obs, st);
 	return st->errors ? -EIO : 0;
