@@ -18,213 +18,12 @@
 #include <sys/socket.h>
 
 #include "fw.h"
+#include "fw_priv.h"
 
 #define TBL	"inet " FW_TABLE
 
 /* Protocols whose ports `th sport`/`th dport` read. */
 #define PORT_PROTOS	"{ tcp, udp, udplite, sctp, dccp }"
-
-static const char *const fixed_chains[] = {
-	"prerouting", "output", "postrouting", "nat_postrouting",
-	"rules", "choose", "bypass", "unreachable",
-};
-
-/* Section names become parts of object names: letters, digits, _ and -. */
-static bool
-name_ok(const char *s)
-{
-	size_t i;
-
-	if (s[0] == '\0' || strlen(s) >= CONF_NAME_MAX)
-		return false;
-	for (i = 0; s[i] != '\0'; i++) {
-		char ch = s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-			return false;
-	}
-	return true;
-}
-
-/* Interface names are written quoted: no quotes, backslashes, controls. */
-static bool
-ifname_ok(const char *s)
-{
-	size_t i;
-
-	if (s[0] == '\0' || strlen(s) >= IFNAMSIZ)
-		return false;
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '\\' ||
-		    ch == '/')
-			return false;
-	}
-	return true;
-}
-
-static int
-sticky_set_name(char *buf, size_t len, int fam, unsigned int sticky_s,
-    const char *policy, const char *link)
-{
-	int n;
-
-	n = snprintf(buf, len, "sticky%d_%u_%s_%s", fam, sticky_s, policy,
-	    link);
-	return n < 0 || (size_t)n >= len ? -EINVAL : 0;
-}
-
-int
-fw_counter_name(const char *link, bool tx, char *buf, size_t len)
-{
-	int n;
-
-	n = snprintf(buf, len, "link_%s_%s", link, tx ? "tx" : "rx");
-	return n < 0 || (size_t)n >= len ? -EINVAL : 0;
-}
-
-int
-fw_counter_parse(const char *counter, char *link, size_t len, bool *tx)
-{
-	size_t n = strlen(counter);
-
-	if (n < 9 || strncmp(counter, "link_", 5) != 0)
-		return -EINVAL;
-	if (strcmp(counter + n - 3, "_tx") == 0)
-		*tx = true;
-	else if (strcmp(counter + n - 3, "_rx") == 0)
-		*tx = false;
-	else
-		return -EINVAL;
-	n -= 8;
-	if (n >= len)
-		return -EINVAL;
-	memcpy(link, counter + 5, n);
-	link[n] = '\0';
-	return 0;
-}
-
-static int
-objs_add(struct fw_objs *o, enum fw_obj_type type, const char *name)
-{
-	struct fw_obj *v;
-
-	if (strlen(name) >= FW_NAME_MAX)
-		return -EINVAL;
-	v = reallocarray(o->v, o->n + 1, sizeof(*v));
-	if (v == NULL)
-		return -ENOMEM;
-	o->v = v;
-	v[o->n].type = type;
-	strcpy(v[o->n].name, name);
-	o->n++;
-	return 0;
-}
-
-static bool
-objs_has(const struct fw_objs *o, enum fw_obj_type type, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; o != NULL && i < o->n; i++)
-		if (o->v[i].type == type && strcmp(o->v[i].name, name) == 0)
-			return true;
-	return false;
-}
-
-void
-fw_objs_free(struct fw_objs *o)
-{
-	free(o->v);
-	o->v = NULL;
-	o->n = 0;
-}
-
-static int
-check_conf(const struct conf *c)
-{
-	unsigned int i;
-
-	if (c->fwmark_mask == 0)
-		return -EINVAL;
-	for (i = 0; i < c->nlinks; i++)
-		if (!name_ok(c->links[i].name) ||
-		    !ifname_ok(c->links[i].ifname))
-			return -EINVAL;
-	for (i = 0; i < c->nlans; i++)
-		if (!ifname_ok(c->lans[i].ifname))
-			return -EINVAL;
-	for (i = 0; i < c->npolicies; i++) {
-		const struct conf_policy *po = &c->policies[i];
-		unsigned int j;
-
-		if (!name_ok(po->name))
-			return -EINVAL;
-		for (j = 0; j < po->nlinks; j++)
-			if (po->links[j] >= c->nlinks)
-				return -EINVAL;
-	}
-	for (i = 0; i < c->nrules; i++)
-		if (c->rules[i].iif[0] != '\0' &&
-		    !ifname_ok(c->rules[i].iif))
-			return -EINVAL;
-	return 0;
-}
-
-int
-fw_objects(const struct conf *c, struct fw_objs *out)
-{
-	char name[FW_NAME_MAX];
-	unsigned int i, j;
-	int fam, r = 0;
-
-	out->v = NULL;
-	out->n = 0;
-	if ((r = check_conf(c)) < 0)
-		return r;
-	for (i = 0; r == 0 && i < sizeof(fixed_chains) /
-	    sizeof(fixed_chains[0]); i++)
-		r = objs_add(out, FW_OBJ_CHAIN, fixed_chains[i]);
-	for (i = 0; r == 0 && i < c->nlinks; i++) {
-		const char *l = c->links[i].name;
-
-		snprintf(name, sizeof(name), "mark_%s", l);
-		if ((r = objs_add(out, FW_OBJ_CHAIN, name)) < 0)
-			break;
-		fw_counter_name(l, true, name, sizeof(name));
-		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)
-			break;
-		fw_counter_name(l, false, name, sizeof(name));
-		r = objs_add(out, FW_OBJ_COUNTER, name);
-	}
-	for (i = 0; r == 0 && i < c->npolicies; i++) {
-		const struct conf_policy *po = &c->policies[i];
-
-		snprintf(name, sizeof(name), "pol_%s", po->name);
-		if ((r = objs_add(out, FW_OBJ_CHAIN, name)) < 0)
-			break;
-		if (po->sticky_s == 0)
-			continue;
-		for (j = 0; r == 0 && j < po->nlinks; j++) {
-			const struct conf_link *cl = &c->links[po->links[j]];
-
-			for (fam = 4; r == 0 && fam <= 6; fam += 2) {
-				if ((fam == 4 && !cl->ipv4) ||
-				    (fam == 6 && !cl->ipv6))
-					continue;
-				r = sticky_set_name(name, sizeof(name), fam,
-				    po->sticky_s, po->name, cl->name);
-				if (r == 0)
-					r = objs_add(out, FW_OBJ_SET, name);
-			}
-		}
-	}
-	if (r < 0)
-		fw_objs_free(out);
-	return r;
-}
 
 /* Rendering state: the text so far, the mask and its complement. */
 struct rend {
@@ -468,7 +267,7 @@ render_policy(struct rend *r, const char *chain, const char *polname,
 		if (na == 0)
 			continue;
 		for (i = 0; sticky_s && i < na; i++) {
-			sticky_set_name(set, sizeof(set), fam, sticky_s,
+			fw_sticky_set_name(set, sizeof(set), fam, sticky_s,
 			    polname, r->c->links[act[i]].name);
 			rule(r, chain, "meta mark and 0x%08x == 0 %s saddr . %s "
 			    "daddr @%s jump mark_%s", r->mask, ip, ip, set,
@@ -512,7 +311,7 @@ render_policy(struct rend *r, const char *chain, const char *polname,
 			}
 		}
 		for (i = 0; sticky_s && i < na; i++) {
-			sticky_set_name(set, sizeof(set), fam, sticky_s,
+			fw_sticky_set_name(set, sizeof(set), fam, sticky_s,
 			    polname, r->c->links[act[i]].name);
 			rule(r, chain, "meta mark and 0x%08x == 0x%08x update "
 			    "@%s { %s saddr . %s daddr }", r->mask,
@@ -991,7 +790,7 @@ render_decls(struct rend *r, const struct fw_objs *want,
 	 * that no rule refers to an object being deleted */
 	for (i = 0; have != NULL && i < have->n; i++)
 		if (have->v[i].type == FW_OBJ_CHAIN &&
-		    !objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
+		    !fw_objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
 			fprintf(r->f, "add chain " TBL " %s\n",
 			    have->v[i].name);
 	for (i = 0; i < want->n; i++)
@@ -1000,13 +799,13 @@ render_decls(struct rend *r, const struct fw_objs *want,
 			    want->v[i].name);
 	for (i = 0; have != NULL && i < have->n; i++)
 		if (have->v[i].type == FW_OBJ_CHAIN &&
-		    !objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
+		    !fw_objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
 			fprintf(r->f, "flush chain " TBL " %s\n",
 			    have->v[i].name);
 	for (i = 0; have != NULL && i < have->n; i++) {
 		const struct fw_obj *o = &have->v[i];
 
-		if (objs_has(want, o->type, o->name))
+		if (fw_objs_has(want, o->type, o->name))
 			continue;
 		switch (o->type) {
 		case FW_OBJ_CHAIN:
