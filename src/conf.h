@@ -71,6 +71,8 @@ struct conf_link {
 					 * used only where the link has an
 					 * address of it */
 	enum conf_nat6 nat6;		/* LAN IPv6 translation; default none */
+	struct prefix npt_prefix6;	/* with nat6 = npt: the prefix the
+					 * ISP routes to this host (len <= 64) */
 	bool has_probe;			/* per-link probe { } override */
 	struct conf_probe probe;	/* effective probe settings */
 	unsigned int id;		/* 1..CONF_MAX_LINKS: mark, table and

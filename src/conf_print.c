@@ -148,6 +148,12 @@ pr_link(FILE *f, const struct conf_link *l)
 	fprintf(f, "\tfamily = %s\n", l->ipv4 && l->ipv6 ? "both" :
 	    l->ipv4 ? "ipv4" : "ipv6");
 	fprintf(f, "\tnat6 = %s\n", nat6_name(l->nat6));
+	if (l->npt_prefix6.len) {
+		char pb[PREFIX_STRLEN];
+
+		fprintf(f, "\tnpt-prefix = %s\n",
+		    prefix_str(&l->npt_prefix6, pb));
+	}
 	if (l->has_probe)
 		pr_probe(f, "\t", &l->probe);
 	fprintf(f, "}\n");

@@ -308,6 +308,19 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 	v = NAT6_NONE;
 	conf_opt_enum(x, sec, pfx, "nat6", nat6_names, NELEM(nat6_names), &v);
 	l->nat6 = v;
+	if ((s = conf_get(sec, "npt-prefix")) != NULL) {
+		line = conf_line(x, sec, "npt-prefix", 0);
+		if (prefix_parse(s, &l->npt_prefix6) < 0 ||
+		    l->npt_prefix6.addr.family != AF_INET6 ||
+		    l->npt_prefix6.len == 0 || l->npt_prefix6.len > 64)
+			conf_err(x, line, "%snpt-prefix: '%s' is not an IPv6 "
+			    "prefix of /1 to /64", pfx, s);
+		else
+			prefix_mask(&l->npt_prefix6);
+	}
+	if (l->nat6 == NAT6_NPT && !l->npt_prefix6.len)
+		conf_err(x, conf_line(x, sec, "nat6", 0), "%snat6 = npt needs "
+		    "npt-prefix (the prefix the ISP routes to this host)", pfx);
 	link_gateways(x, sec, pfx, l);
 	for (o = c->links; *l->ifname && o < l; o++)
 		if (!strcmp(o->ifname, l->ifname) &&

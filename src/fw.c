@@ -718,6 +718,14 @@ render_nat(struct rend *r)
 			if (cl->nat6 == NAT6_MASQUERADE)
 				nat_rule(r, "oifname \"%s\" iifname %s meta "
 				    "nfproto ipv6 masquerade", cl->ifname, lans);
+			/* prefix translation: the LAN's host bits kept in
+			 * the prefix the ISP routes here, 1:1 (conntrack's
+			 * netmap; not RFC 6296's checksum-neutral kind) */
+			if (cl->nat6 == NAT6_NPT && cl->npt_prefix6.len)
+				nat_rule(r, "oifname \"%s\" iifname %s meta "
+				    "nfproto ipv6 snat ip6 prefix to %s",
+				    cl->ifname, lans,
+				    prefix_str(&cl->npt_prefix6, buf));
 		}
 		/* a local socket re-routed by mark to this link leaves with
 		 * the source of the route it first took: re-source it */

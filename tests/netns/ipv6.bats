@@ -145,3 +145,33 @@ all_up() {
 		done
 	done
 }
+
+@test "IPv6 prefix translation maps the LAN into each link's delegated prefix" {
+	sim_up --lan --ipv6
+	start_uplinkd '
+link isp1 {
+  interface = wan1
+  nat6 = npt
+  npt-prefix = 2001:db8:1:8000::/64
+}
+link isp2 {
+  interface = wan2
+  nat6 = npt
+  npt-prefix = 2001:db8:2:8000::/64
+}
+lan home { interface = lan0 }
+probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3,
+                    2001:db8:fffe::1, 2001:db8:fffe::2, 2001:db8:fffe::3 } }
+'
+	wait_until 4000 all_up
+	local i isps=""
+	for i in 1 2 3 4; do
+		isps+=$(which_isp lan "$S6")
+	done
+	[[ $isps == *1* && $isps == *2* ]]
+	# the LAN client 2001:db8:200::2 left as ::2 of each delegated prefix
+	run in_host conntrack -L -f ipv6 -p tcp --dport 80
+	echo "$output"
+	[[ $output == *"dst=2001:db8:1:8000::2"* ]]
+	[[ $output == *"dst=2001:db8:2:8000::2"* ]]
+}

@@ -150,7 +150,9 @@ keep_talking() {
 	wait_until 10000 group_has 1000002
 	run which_isp host "$SERVER1" 198.18.2.2
 	[[ $output == 2 ]]
-	# a new address added before the old one goes (make before break)
+	# a new address added before the old one goes (make before break; as
+	# systemd-networkd does, the secondary is promoted, not removed)
+	in_host sysctl -qw net.ipv4.conf.wan2.promote_secondaries=1
 	in_host ip addr add 198.18.2.99/24 dev wan2
 	in_host ip addr del 198.18.2.2/24 dev wan2
 	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
@@ -236,8 +238,8 @@ keep_talking() {
 	kill -STOP "$UPLINKD_PID"
 	# what the daemon must notice after the overflow: isp2's address
 	# changed and one of its routes removed behind its back
-	in_host ip addr add 198.18.2.77/24 dev wan2
 	in_host ip addr del 198.18.2.2/24 dev wan2
+	in_host ip addr add 198.18.2.77/24 dev wan2
 	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
 	in_host ip route del default table 1001
 	# 30000 events while it cannot read: its socket buffer overflows

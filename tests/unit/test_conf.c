@@ -105,6 +105,13 @@ static const struct errcase errcases[] = {
 	    "t.conf:2: link a: family: unknown value 'ip4'\n"
 	    "t.conf:3: link a: nat6: unknown value 'nat'\n"
 	    "t.conf:6: lan b: masquerade: 'maybe' is not true or false\n" },
+	{ "prefix translation without a prefix, and a bad prefix",
+	    "link a {\n\tnat6 = npt\n}\nlink b {\n\tnat6 = npt\n"
+	    "\tnpt-prefix = 198.18.0.0/16\n}\n",
+	    "t.conf:2: link a: nat6 = npt needs npt-prefix (the prefix the "
+	    "ISP routes to this host)\n"
+	    "t.conf:6: link b: npt-prefix: '198.18.0.0/16' is not an IPv6 "
+	    "prefix of /1 to /64\n" },
 	{ "unknown link in a policy",
 	    "link a {}\npolicy p {\n\tlinks = {\n\t\ta,\n\t\tb\n\t}\n}\n",
 	    "t.conf:5: policy p: links: no link named 'b'\n" },
@@ -351,7 +358,7 @@ test_values(void **state)
 	    "probe {\n\ttargets = { 198.18.0.1 }\n\tup-after = 1m\n}\n"
 	    "link a {\n\tinterface = eth0\n\tgateway = 198.18.1.1\n"
 	    "\tgateway6 = fe80::1\n\tweight = 3\n\tfamily = ipv4\n"
-	    "\tfamily = both\n\tnat6 = npt\n"
+	    "\tfamily = both\n\tnat6 = npt\n\tnpt-prefix = 2001:db8:1:8000::/64\n"
 	    "\tprobe {\n\t\tdown-after = 2h\n\t}\n}\n"
 	    "link b { interface = eth0 gateway = 198.18.2.1 family = ipv4 }\n"
 	    "lan home { interface = br0 masquerade = off }\n"
@@ -376,12 +383,13 @@ test_values(void **state)
 	assert_int_equal(a->weight, 3);
 	assert_true(a->ipv4 && a->ipv6);
 	assert_int_equal(a->nat6, NAT6_NPT);
+	assert_string_equal(prefix_str(&a->npt_prefix6, buf), "2001:db8:1:8000::/64");
 	assert_true(a->has_probe);
 	assert_int_equal(a->probe.down_ms, 7200000);
 	assert_int_equal(a->probe.up_ms, 60000);	/* from the global */
 	assert_int_equal(a->probe.ntargets, 1);
 	assert_true(b->ipv4 && !b->ipv6);
-	assert_int_equal(b->line, 23);
+	assert_int_equal(b->line, 24);
 	assert_false(c->lans[0].masquerade);
 	assert_int_equal(c->policies[0].nlinks, 2);
 	assert_int_equal(c->policies[0].links[0], 1);
@@ -397,7 +405,7 @@ test_values(void **state)
 	assert_int_equal(c->rules[0].dport[1].hi, 8080);
 	assert_string_equal(c->rules[0].iif, "br0");
 	assert_int_equal(c->rules[0].policy, 0);
-	assert_int_equal(c->rules[0].line, 26);
+	assert_int_equal(c->rules[0].line, 27);
 	assert_int_equal(c->rules[1].policy, POLICY_UNREACHABLE);
 	assert_int_equal(conf_link_mark(c, b), 2 << 8);
 	assert_int_equal(conf_link_table(c, b), 1002);
