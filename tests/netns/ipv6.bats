@@ -123,7 +123,9 @@ all_up() {
 	in_host ip -6 route del default via 2001:db8:2::1 dev wan2
 	in_host ip -6 route add default via "$ll" dev wan2 proto ra metric 1024
 	start_uplinkd "$CONF"
-	wait_until 4000 all_up
+	# the ISP's link-local address may still be tentative (DAD, ~1 s):
+	# then the first probes fail and the link needs its hold time
+	wait_until 8000 all_up
 	run in_host ip -6 route show table 1002
 	echo "$output"
 	[[ $output == *"default via $ll dev wan2"* ]]
