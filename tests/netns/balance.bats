@@ -14,23 +14,12 @@
 
 load helpers
 
-CONF='
-link isp1 { interface = wan1 }
-link isp2 { interface = wan2 }
-lan home { interface = lan0 }
-probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
-'
+CONF=$CONF_TWO_ISPS
 
 setup() {
 	require_root
 }
 
-in_group() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
-not_in_group() { ! in_group "$1"; }
-both_up() {
-	grep -q "link isp1: ipv4 .* -> up" "$UPLINKD_LOG" &&
-		grep -q "link isp2: ipv4 .* -> up" "$UPLINKD_LOG"
-}
 
 # mbit NODE PORT FLOWS: download with iperf3 from one server, Mbit/s
 mbit() {

@@ -14,12 +14,7 @@
 
 load helpers
 
-CONF2='
-link isp1 { interface = wan1 }
-link isp2 { interface = wan2 }
-lan home { interface = lan0 }
-probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
-'
+CONF2=$CONF_TWO_ISPS
 
 setup() {
 	require_root

@@ -13,29 +13,18 @@
 
 load helpers
 
-CONF='
-link isp1 { interface = wan1 }
-link isp2 { interface = wan2 }
-lan home { interface = lan0 }
-probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
-'
+CONF=$CONF_TWO_ISPS
 
 setup() {
 	require_root
 }
 
-in_group() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
-not_in_group() { ! in_group "$1"; }
-both_up() {
-	grep -q "link isp1: ipv4 .* -> up" "$UPLINKD_LOG" &&
-		grep -q "link isp2: ipv4 .* -> up" "$UPLINKD_LOG" &&
-		in_group 1000001 && in_group 1000002
-}
+both_in() { both_up && in_group 1000001 && in_group 1000002; }
 
 @test "a silent upstream cut takes the link out within 1 s; healing brings it back after the hold" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	local start ms
 	start=$(now_us)
 	sim cut 1
@@ -65,7 +54,7 @@ both_up() {
 @test "pulling the carrier takes the link out within 200 ms" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	local start ms
 	start=$(now_us)
 	sim carrier 2 down
@@ -82,7 +71,7 @@ both_up() {
 @test "connections on the healthy link survive the other link's failure and recovery" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	# a connection from the host bound to isp2 and one from the LAN whose
 	# conntrack mark is isp2's, each writing every 100 ms for 9 s
 	bg_in host bash -c 'exec 3<>/dev/tcp/198.19.200.1/9001 || exit 2
@@ -114,7 +103,7 @@ both_up() {
 @test "a connection bound to the healthy link is untouched by the other's cut" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	bg_in host socat -u SYSTEM:'for i in $(seq 80); do echo x; sleep 0.1; done' \
 		TCP:198.19.200.1:9001,bind=198.18.2.2
 	local conn=$BG_PID
@@ -131,7 +120,7 @@ both_up() {
 @test "5% random loss for 60 s causes no down event" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	sim loss 1 5
 	sleep 60
 	run grep -c "link isp1: ipv4 .* -> down" "$UPLINKD_LOG"
@@ -143,7 +132,7 @@ both_up() {
 @test "40% random loss makes the link degraded or down" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	sim loss 1 40
 	wait_until 20000 grep -Eq "link isp1: ipv4 up -> (degraded|down)" "$UPLINKD_LOG"
 	grep -E "link isp1: ipv4 up -> (degraded|down)" "$UPLINKD_LOG" | head -1 >&3
@@ -181,7 +170,7 @@ probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 @test "when every link is down uplinkd fails open on carrier" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	sim cut 1
 	sim cut 2
 	wait_until 1500 grep -q "link isp2: ipv4 up -> down" "$UPLINKD_LOG"
@@ -215,7 +204,7 @@ probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 	start_uplinkd "$CONF
 hooks-dir = \"$dir\"
 "
-	wait_until 3000 both_up
+	wait_until 3000 both_in
 	sim cut 1
 	wait_until 3000 grep -q "isp1 wan1 ipv4 up -> down" "$out"
 	cat "$out" >&3

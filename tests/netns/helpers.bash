@@ -261,3 +261,24 @@ require_root() {
 	[[ $(id -u) == 0 ]] || skip "needs root for network namespaces"
 }
 
+
+# The article's two ISPs with the simulated LAN, probing the simulation's
+# targets: the config most namespace tests start from.
+CONF_TWO_ISPS='
+link isp1 { interface = wan1 }
+link isp2 { interface = wan2 }
+lan home { interface = lan0 }
+probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
+'
+
+# in_group ID / not_in_group ID: is nexthop ID (link i: 1000000+i) in the
+# balanced IPv4 group (in_group6: the IPv6 one, 1000500)?
+in_group() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
+not_in_group() { ! in_group "$1"; }
+in_group6() { in_host ip nexthop show id 1000500 | grep -q "$1"; }
+
+# both_up: links isp1 and isp2 probed up (IPv4), as the log says.
+both_up() {
+	grep -q "link isp1: ipv4 .* -> up" "$UPLINKD_LOG" &&
+		grep -q "link isp2: ipv4 .* -> up" "$UPLINKD_LOG"
+}

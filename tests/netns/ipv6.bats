@@ -33,8 +33,7 @@ setup() {
 	require_root
 }
 
-in_group4() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
-in_group6() { in_host ip nexthop show id 1000500 | grep -q "$1"; }
+in_group4() { in_group "$1"; }
 all_up() {
 	local n
 	n=$(grep -cE "link isp[12]: ipv[46] .* -> up" "$UPLINKD_LOG")
