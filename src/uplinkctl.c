@@ -516,6 +516,21 @@ cmd_exec(struct ctl_opts *o, int argc, char **argv)
 	return errno == ENOENT ? 127 : 126;
 }
 
+static void
+socket_from_config(struct ctl_opts *o)
+{
+	static char path[256];
+	struct conf *c = conf_load(o->config, NULL);
+
+	if (!c)
+		return;	/* the default socket, then */
+	if (c->socket_path) {
+		snprintf(path, sizeof(path), "%s", c->socket_path);
+		o->socket = path;
+	}
+	conf_free(c);
+}
+
 static const struct subcommand subcommands[] = {
 	{ "status", "[LINK]", "links, policies and recent changes",
 	    cmd_status },
@@ -556,6 +571,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_opts o = { CONF_DEFAULT_SOCKET, CONF_DEFAULT_PATH, 0 };
+	bool socket_given = false, config_given = false;
 	size_t i;
 	int ch;
 
@@ -564,9 +580,11 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 's':
 			o.socket = optarg;
+			socket_given = true;
 			break;
 		case 'c':
 			o.config = optarg;
+			config_given = true;
 			break;
 		case 'j':
 			o.json = 1;
@@ -595,16 +613,22 @@ main(int argc, char *argv[])
 			optind = 0;	/* a full reset: new argv */
 			while ((ch = getopt_long(end, sub_argv, "s:c:j",
 			    opts, NULL)) != -1) {
-				if (ch == 's')
+				if (ch == 's') {
 					o.socket = optarg;
-				else if (ch == 'c')
+					socket_given = true;
+				} else if (ch == 'c') {
 					o.config = optarg;
-				else if (ch == 'j')
+					config_given = true;
+				} else if (ch == 'j')
 					o.json = 1;
 				else
 					usage(2);
 			}
 			sub_argv[optind - 1] = sub_argv[0];
+			/* -c FILE without -s: the socket that config names */
+			if (config_given && !socket_given &&
+			    subcommands[i].fn != cmd_plan)
+				socket_from_config(&o);
 			return subcommands[i].fn(&o, sub_argc - optind + 1,
 			    sub_argv + optind - 1);
 		}
