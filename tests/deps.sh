@@ -16,7 +16,8 @@ PACKAGES=(
 	libconfuse-dev libjansson-dev libcmocka-dev
 	# tests, simulator, demo, benchmarks
 	bats iproute2 nftables iperf3 conntrack socat jq iputils-ping lsm
-	gnuplot-nox procps valgrind
+	gnuplot-nox procps valgrind curl python3 systemd util-linux
+	prometheus	# promtool: checks the metrics exposition
 )
 (($#)) && PACKAGES=("$@")
 
