@@ -3,6 +3,8 @@
 #   make          build uplinkd and uplinkctl into build/
 #   make check    tests/run: packages, build, unit and namespace tests (root)
 #   make demo     the simulated two-ISP network with uplinkd (root)
+#   make fuzz     every fuzz target for an hour (tests/fuzz/run 3600)
+#   make sanitize the tests in an ASan+UBSan build; make valgrind: the daemon
 #   make clean    remove build/
 
 BUILD ?= build
@@ -22,7 +24,16 @@ demo:
 	@test -x tests/sim/demo || { echo "make demo: tests/sim/demo is not written yet" >&2; exit 1; }
 	tests/sim/demo
 
+fuzz:
+	tests/fuzz/run 3600
+
+sanitize:
+	tests/sanitize
+
+valgrind:
+	tests/valgrind
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check demo clean
+.PHONY: all check demo fuzz sanitize valgrind clean

@@ -41,6 +41,7 @@ struct client {
 	size_t outlen, outoff, outcap;
 	bool watching;
 	bool closing;			/* close once the output is sent */
+	uint64_t last_us;		/* last request (CLOCK_MONOTONIC) */
 };
 
 struct control {
@@ -80,14 +81,22 @@ client_free(struct client *cl)
 	free(cl);
 }
 
+/*
+ * Backpressure: a client whose answers are not read yet is not read from
+ * either, and a client with requests still buffered is called again (as
+ * writable) instead of being served all at once: one client can never
+ * hold the loop, whose probes and netlink events come first.
+ */
 static int
 update_events(struct client *cl)
 {
+	bool pending = cl->outlen > cl->outoff;
 	uint32_t ev = 0;
 
-	if (!cl->closing)
+	if (!cl->closing && !pending && cl->inlen < sizeof(cl->in))
 		ev |= EPOLLIN;
-	if (cl->outlen > cl->outoff)
+	if (pending || (!cl->closing && cl->kind == CLIENT_CONTROL &&
+	    memchr(cl->in, '\n', cl->inlen)))
 		ev |= EPOLLOUT;
 	return sd_event_source_set_io_events(cl->io, ev);
 }
@@ -320,6 +329,7 @@ arm_idle(struct client *cl)
 	uint64_t ms = cl->kind == CLIENT_HTTP ? CONTROL_HTTP_TIMEOUT_MS :
 	    CONTROL_IDLE_MS;
 
+	sd_event_now(cl->c->e, CLOCK_MONOTONIC, &cl->last_us);
 	if (cl->watching) {
 		sd_event_source_set_enabled(cl->timer, SD_EVENT_OFF);
 		return;
@@ -377,12 +387,12 @@ handle_line(struct client *cl, const char *line, size_t len)
 	return reply(cl, r);
 }
 
+static int control_process(struct client *cl);
+
 static int
 control_read(struct client *cl)
 {
-	char *nl;
 	ssize_t n;
-	size_t len;
 
 	n = recv(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - cl->inlen,
 	    MSG_DONTWAIT);
@@ -394,14 +404,29 @@ control_read(struct client *cl)
 		return flush(cl);
 	}
 	cl->inlen += (size_t)n;
-	while (!cl->closing && (nl = memchr(cl->in, '\n', cl->inlen))) {
+	return control_process(cl);
+}
+
+/* Answer the buffered requests, a few per turn of the loop and none while
+ * an answer is still unsent. 0, or -errno when the client is gone. */
+static int
+control_process(struct client *cl)
+{
+	unsigned int done = 0;
+	size_t len;
+	char *nl;
+
+	while (!cl->closing && cl->outlen == cl->outoff &&
+	    done < CONTROL_LINES_PER_TURN &&
+	    (nl = memchr(cl->in, '\n', cl->inlen))) {
 		len = (size_t)(nl - cl->in);
 		if (handle_line(cl, cl->in, len) < 0)
 			return -ECONNRESET;
 		cl->inlen -= len + 1;
 		memmove(cl->in, nl + 1, cl->inlen);
+		done++;
 	}
-	if (cl->inlen == sizeof(cl->in)) {
+	if (cl->inlen == sizeof(cl->in) && !memchr(cl->in, '\n', cl->inlen)) {
 		/* no newline within the limit: refuse and hang up */
 		log_debug("control: client pid %d: request too long",
 		    (int)cl->pid);
@@ -411,7 +436,7 @@ control_read(struct client *cl)
 		    CTLMSG_MAX));
 	}
 	arm_idle(cl);
-	return 0;
+	return update_events(cl) < 0 ? -EIO : 0;
 }
 
 /* ---- HTTP/1.0: GET /metrics, nothing else ---- */
@@ -485,6 +510,10 @@ client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	if (revents & EPOLLOUT) {
 		if (flush(cl) < 0)
 			return 0;
+		/* answers sent: serve what is still buffered */
+		if (cl->kind == CLIENT_CONTROL && cl->outlen == cl->outoff &&
+		    control_process(cl) < 0)
+			return 0;
 	}
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		if (cl->closing) {
@@ -515,6 +544,27 @@ client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* Make room: close the client that has been idle longest (not a watcher).
+ * Keeps members of the socket's group from locking each other out by
+ * holding connections open. */
+static bool
+evict_idle(struct control *c, enum client_kind kind)
+{
+	struct client *cl, *oldest = NULL;
+
+	for (cl = c->clients; cl; cl = cl->next)
+		if (cl->kind == kind && !cl->watching &&
+		    cl->outlen == cl->outoff &&
+		    (!oldest || cl->last_us < oldest->last_us))
+			oldest = cl;
+	if (!oldest)
+		return false;
+	log_debug("control: client pid %d: closed to make room",
+	    (int)oldest->pid);
+	client_free(oldest);
+	return true;
+}
+
 static void
 accept_one(struct control *c, int lfd, enum client_kind kind)
 {
@@ -532,7 +582,7 @@ accept_one(struct control *c, int lfd, enum client_kind kind)
 			log_warn("control: accept");
 		return;
 	}
-	if (n >= max) {
+	if (n >= max && !evict_idle(c, kind)) {
 		log_warnx("control: %u clients already, refused one", n);
 		close(fd);
 		return;
@@ -573,6 +623,8 @@ accept_one(struct control *c, int lfd, enum client_kind kind)
 		c->nclients++;
 	else
 		c->nhttp++;
+	sd_event_source_set_priority(cl->io, CONTROL_PRIORITY);
+	sd_event_source_set_priority(cl->timer, CONTROL_PRIORITY);
 	arm_idle(cl);
 }
 

@@ -20,6 +20,8 @@
 #define CONTROL_HTTP_CLIENTS_MAX 16
 #define CONTROL_OUT_MAX		(1024 * 1024)	/* bytes queued per client */
 #define CONTROL_IDLE_MS		30000	/* unless watching */
+#define CONTROL_LINES_PER_TURN	4	/* requests served per loop turn */
+#define CONTROL_PRIORITY	10	/* after probes and netlink (0) */
 #define CONTROL_HTTP_TIMEOUT_MS	10000
 #define CONTROL_CGROUP_DIR	"uplinkd.exec"	/* under the cgroup2 root */
 

@@ -279,6 +279,19 @@ hooks_run(struct hooks *h, const char *const *env)
 		log_warn("hooks: %s", h->dir);
 		return -errno;
 	}
+	/* a directory others may write to could swap a checked hook for
+	 * another between the check and the exec */
+	{
+		struct stat st;
+
+		if (fstat(dirfd, &st) < 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+		    (st.st_uid != 0 && st.st_uid != geteuid())) {
+			log_warnx("hooks: %s is writable by others or not "
+			    "root's; no hook run", h->dir);
+			close(dirfd);
+			return -EPERM;
+		}
+	}
 	n = scandir(h->dir, &names, NULL, name_cmp);
 	if (n < 0) {
 		n = -errno;

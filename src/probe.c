@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "icmp.h"
@@ -317,7 +318,24 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	p->mark = mark;
 	p->size = size;
 	p->interval_us = 1000000 / rate_pps;
-	p->ident = (uint16_t)((getpid() + 7919 * ++nprobes) & 0xffff);
+	/* unguessable id and first sequence number: a blind forger has to
+	 * hit both, from the target's address, within the timeout */
+	{
+		static uint16_t base;
+		static bool based;
+		uint16_t r[2];
+
+		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
+			r[0] = (uint16_t)(getpid() ^ now_us());
+			r[1] = (uint16_t)(now_us() >> 10);
+		}
+		if (!based) {
+			base = r[0];	/* random once; then distinct per probe */
+			based = true;
+		}
+		p->ident = (uint16_t)(base + nprobes++);
+		p->seq = r[1];
+	}
 	p->cb = cb;
 	p->userdata = userdata;
 	if ((rc = open_socket(p, src)) < 0)

@@ -750,6 +750,14 @@ request(struct rt *rt, struct nlmsghdr *nlh, const char *what)
 	memset(&rep, 0, sizeof(rep));
 	if ((err = send_req(rt, nlh)) == 0)
 		err = run_reply(rt, nlh->nlmsg_seq, NULL, &rep);
+	/* deleting what the kernel already removed (a device went down
+	 * and took its routes and nexthops with it) is no failure */
+	if ((err == -ESRCH || err == -ENOENT) &&
+	    (nlh->nlmsg_type == RTM_DELROUTE || nlh->nlmsg_type == RTM_DELRULE ||
+	    nlh->nlmsg_type == RTM_DELNEXTHOP)) {
+		log_debug("rt: %s: already gone", what);
+		return err;
+	}
 	if (err && rep.msg[0])
 		log_warnx("rt: %s: %s: %s", what, strerror(-err), rep.msg);
 	else if (err)

@@ -91,6 +91,7 @@ main(int argc, char *argv[])
 
 	if ((rc = daemon_init(&d, c, path)) < 0) {
 		log_warnx("startup failed: %s", strerror(-rc));
+		daemon_fini(&d);
 		return 1;
 	}
 	/* setup is done: keep only what the loop needs (privs.h) */

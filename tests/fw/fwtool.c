@@ -48,9 +48,11 @@ main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "apply") == 0) {
 		text = slurp(argv[2]);
 		r = fw_apply(text);
+		free(text);
 	} else if (argc >= 3 && strcmp(argv[1], "check") == 0) {
 		text = slurp(argv[2]);
 		r = fw_check(text);
+		free(text);
 	} else if (argc >= 2 && strcmp(argv[1], "remove") == 0) {
 		r = fw_remove();
 	} else if (argc >= 2 && strcmp(argv[1], "counters") == 0) {

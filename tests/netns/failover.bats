@@ -212,4 +212,11 @@ hooks-dir = \"$dir\"
 	! grep -q unsafe "$out"
 	grep -q "hook 10-record: hook says hello" "$UPLINKD_LOG"
 	grep -q "hook 20-unsafe: writable by group or others; not run" "$UPLINKD_LOG"
+	# a hooks directory others may write to runs nothing
+	chmod 777 "$dir"
+	local before
+	before=$(wc -l <"$out")
+	sim carrier 2 down
+	wait_until 2000 grep -q "hooks: $dir is writable by others" "$UPLINKD_LOG"
+	[[ $(wc -l <"$out") == "$before" ]]
 }

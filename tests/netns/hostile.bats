@@ -47,13 +47,22 @@ injector() {
 	echo "$bin"
 }
 
+# link_state NAME: NAME's IPv4 health as the running daemon last logged it
+# (its transitions after its last "ready:"), "unknown" before any
+link_state() {
+	awk -v l="link $1: ipv4 " 'index($0, "ready: ") { s = "" }
+		index($0, l) && / -> / { s = $0; sub(/.* -> /, "", s); sub(/ .*/, "", s) }
+		END { print (s == "" ? "unknown" : s) }' "$UPLINKD_LOG"
+}
+
 # cut_isp1: both links up, then ISP 1's upstream dies; wait until isp1 is
 # out of the group.
 cut_isp1() {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 5000 group_has 1000001
-	wait_until 5000 group_has 1000002
+	wait_until 8000 eval '[[ $(link_state isp1) == up && $(link_state isp2) == up ]]'
+	wait_until 3000 group_has 1000001
+	wait_until 3000 group_has 1000002
 	sim cut 1
 	wait_until 3000 group_lacks 1000001
 	grep -q "link isp1: ipv4 up -> down" "$UPLINKD_LOG"
@@ -132,7 +141,7 @@ sent_some() {
 	sent_some "$dir/other.out"
 }
 
-@test "control: exact forged replies on the link itself are accepted (the injector works)" {
+@test "positive control: exact forged replies on the link itself are accepted (the injector works)" {
 	# The positive control of the tests above: an on-path ISP that copies
 	# id, sequence and payload is indistinguishable from a live target, so
 	# the link comes up. Were this to fail, the forgeries above would
@@ -195,16 +204,13 @@ status_fast() {
 	status_fast
 }
 
-@test "control: a slow client and a client that never reads cannot stall the daemon" {
+@test "control: a slow client and idle clients cannot stall the daemon" {
 	sim_up
 	start_uplinkd "$CONF2"
 	control_or_skip
-	local dir i
-	dir=$(helpers_tmp)
+	local i
 	# one byte per second of a status request
 	bg_in host bash -c "for c in '{' '\"' c m d '\"' : '\"' s t a t u s; do printf %s \"\$c\"; sleep 1; done | socat -t 30 - 'UNIX-CONNECT:$UPLINKD_SOCK' >/dev/null"
-	# thousands of requests whose answers are never read
-	bg_in host bash -c "yes '{\"cmd\":\"status\"}' | head -n 100000 | socat -u - 'UNIX-CONNECT:$UPLINKD_SOCK'"
 	# forty idle connections (the daemon serves at most 64 clients)
 	bg_in host bash -c "for i in \$(seq 40); do socat -u 'UNIX-CONNECT:$UPLINKD_SOCK' EXEC:'sleep 30' & done; wait"
 	sleep 1
@@ -215,6 +221,25 @@ status_fast() {
 	# and the daemon still does its job: a dead ISP leaves the group
 	sim cut 2
 	wait_until 3000 group_lacks 1000002
+}
+
+@test "control: a client that sends many requests and never reads cannot stall the daemon or its probes" {
+	sim_up
+	start_uplinkd "$CONF2"
+	control_or_skip
+	wait_until 8000 eval '[[ $(link_state isp1) == up && $(link_state isp2) == up ]]'
+	local i
+	# pipelined status requests whose answers are never read
+	bg_in host bash -c "yes '{\"cmd\":\"status\"}' | head -n 100000 | socat -u - 'UNIX-CONNECT:$UPLINKD_SOCK'"
+	sleep 0.5
+	for i in 1 2 3 4 5; do
+		status_fast
+		sleep 0.5
+	done
+	# the probes were answered in time all along: no link went down
+	! grep -E "link isp[12]: ipv4 up -> (down|degraded)" "$UPLINKD_LOG"
+	group_has 1000001
+	group_has 1000002
 }
 
 @test "control: the socket's permissions are enforced" {
@@ -267,7 +292,8 @@ EOF
 	chmod 755 "$dir/hooks/10-caps"
 	start_uplinkd "hooks-dir = \"$dir/hooks\"
 $CONF2"
-	wait_until 5000 group_has 1000002
+	wait_until 8000 grep -q "ready: " "$UPLINKD_LOG"
+	wait_until 8000 eval '[[ $(link_state isp2) == up ]]'
 	[[ $(cat "/proc/$UPLINKD_PID/comm") == uplinkd ]]
 	grep -E '^(Cap|NoNewPrivs)' "/proc/$UPLINKD_PID/status"
 	# CAP_NET_ADMIN (12) and CAP_NET_RAW (13): 0x3000
@@ -298,4 +324,55 @@ $CONF2"
 	[[ $output != *"proto 250"* ]]
 	run in_host nft list tables
 	[[ $output != *uplinkd* ]]
+}
+
+@test "hooks that others could change are not run" {
+	sim_up
+	local dir
+	dir=$(helpers_tmp)
+	mkdir -p "$dir/hooks"
+	chmod 755 "$dir/hooks"
+	local h
+	for h in 10-good 20-world-writable 30-group-writable 40-not-roots; do
+		printf '#!/bin/sh\ntouch "%s/ran-%s"\n' "$dir" "$h" >"$dir/hooks/$h"
+		chmod 755 "$dir/hooks/$h"
+	done
+	chmod 757 "$dir/hooks/20-world-writable"
+	chmod 775 "$dir/hooks/30-group-writable"
+	chown nobody "$dir/hooks/40-not-roots"
+	start_uplinkd "hooks-dir = \"$dir/hooks\"
+$CONF2"
+	# a state change runs the hooks
+	wait_until 8000 test -e "$dir/ran-10-good"
+	sleep 0.5
+	[[ ! -e $dir/ran-20-world-writable ]]
+	[[ ! -e $dir/ran-30-group-writable ]]
+	[[ ! -e $dir/ran-40-not-roots ]]
+	grep -q "hook 20-world-writable: writable by group or others; not run" "$UPLINKD_LOG"
+	grep -q "hook 30-group-writable: writable by group or others; not run" "$UPLINKD_LOG"
+	grep -q "hook 40-not-roots: owned by uid" "$UPLINKD_LOG"
+}
+
+@test "started with only CAP_NET_ADMIN and CAP_NET_RAW (systemd CapabilityBoundingSet=), it drops nothing more and works" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	sim_up --lan
+	local dir
+	dir=$(helpers_tmp)
+	# what systemd does for CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW:
+	# no CAP_SETPCAP, so the bounding set cannot be changed any more
+	printf '#!/bin/sh\nexec setpriv --bounding-set=-all,+net_admin,+net_raw --inh-caps=-all -- "$@"\n' >"$dir/wrap"
+	chmod 755 "$dir/wrap"
+	UPLINKD_WRAP=$dir/wrap start_uplinkd "$CONF2"
+	wait_until 8000 grep -q "ready: " "$UPLINKD_LOG"
+	grep -q "privileges dropped" "$UPLINKD_LOG"
+	[[ $(cap_field CapEff) == 0000000000003000 ]]
+	[[ $(cap_field CapBnd) == 0000000000003000 ]]
+	[[ $(cap_field NoNewPrivs) == 1 ]]
+	wait_until 8000 eval '[[ $(link_state isp1) == up && $(link_state isp2) == up ]]'
+	sim cut 2
+	wait_until 3000 group_lacks 1000002
+	stop_uplinkd TERM
+	[[ $UPLINKD_STATUS == 0 ]]
+	run in_host ip rule show
+	[[ $output != *"proto 250"* ]]
 }

@@ -26,7 +26,9 @@
  *   inject_icmp --sniff-ns P_isp1 --sniff-if cust --mode wrong-id \
  *       --duration 5            (run in P_isp1: ip netns exec P_isp1 ...)
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

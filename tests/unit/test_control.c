@@ -420,10 +420,47 @@ test_max_clients(void **state)
 	while (sd_event_run(env->e, 10000) > 0)
 		;
 	assert_int_equal(control_nclients(env->c), CONTROL_CLIENTS_MAX);
-	/* the one too many was closed */
-	assert_null(read_line(env, fds[CONTROL_CLIENTS_MAX]));
+	/* the one too many made room: the client idle longest was closed,
+	 * the newest is served */
+	assert_null(read_line(env, fds[0]));
+	{
+		char err[128];
+		json_t *r = ask(env, fds[CONTROL_CLIENTS_MAX],
+		    "{\"cmd\":\"status\"}\n", err, sizeof(err));
+
+		assert_non_null(r);
+		json_decref(r);
+	}
 	for (i = 0; i <= CONTROL_CLIENTS_MAX; i++)
 		close(fds[i]);
+}
+
+/* Many requests and no reading: answered a few at a time, never all in
+ * one turn of the loop, and reading stops while answers are unsent. */
+static void
+test_flood_no_read(void **state)
+{
+	struct env *env = *state;
+	static const char req[] = "{\"cmd\":\"status\"}\n";
+	int fd = client(env->path), other;
+	unsigned int i, turns = 0;
+	char err[128];
+	json_t *r;
+
+	for (i = 0; i < 200; i++)
+		if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			break;
+	/* each dispatch serves at most CONTROL_LINES_PER_TURN requests */
+	while (sd_event_run(env->e, 10000) > 0 && turns < 1000)
+		turns++;
+	assert_true(turns >= 2);
+	/* another client is still served at once */
+	other = client(env->path);
+	r = ask(env, other, req, err, sizeof(err));
+	assert_non_null(r);
+	json_decref(r);
+	close(other);
+	close(fd);
 }
 
 static void
@@ -618,6 +655,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slow_client, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flood_no_read, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_second_instance, setup,
 		    teardown),
