@@ -223,7 +223,8 @@ knh_eq(const struct knh *a, const struct knh *b)
 		    a->onlink == b->onlink;
 	if (a->resilient != b->resilient || a->nmembers != b->nmembers)
 		return false;
-	if (a->resilient && a->buckets != b->buckets)
+	if (a->resilient && (a->buckets != b->buckets ||
+	    a->idle_timer_s != b->idle_timer_s))
 		return false;
 	for (i = 0; i < a->nmembers; i++)
 		if (a->members[i].id != b->members[i].id ||

@@ -383,6 +383,10 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	g.is_group = true;
 	g.resilient = true;
 	g.buckets = PLAN_BUCKETS;
+	/* a connection is pinned to its link by its mark, not by the group:
+	 * buckets may move as soon as they are idle, so a new weight holds
+	 * for new connections within a second, not after the kernel's 120 s */
+	g.idle_timer_s = PLAN_IDLE_TIMER_S;
 	for (i = 0; i < p->nlinks; i++) {
 		const struct plan_link *pl = &p->links[i];
 		const struct plan_family *pf = family == AF_INET ? &pl->v4 :

@@ -42,6 +42,7 @@
 #define PLAN_NH_V6		250	/* v6 nexthop of link i: N+250+i */
 #define PLAN_NH_GROUP6		500
 #define PLAN_BUCKETS		128
+#define PLAN_IDLE_TIMER_S	1
 /* The mark value (in mask units) of connections a rule sends to the main
  * table; link ids are 1..250. */
 #define PLAN_ID_BYPASS		255

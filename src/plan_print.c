@@ -46,6 +46,8 @@ print_nh(const struct knh *n, const struct kstate *obs, FILE *f)
 		}
 		if (n->resilient)
 			fprintf(f, " type resilient buckets %u", n->buckets);
+		if (n->resilient && n->idle_timer_s)
+			fprintf(f, " idle_timer %u", n->idle_timer_s);
 	} else {
 		if (addr_is_set(&n->gateway))
 			fprintf(f, " via %s", addr_str(&n->gateway, a));
