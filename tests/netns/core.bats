@@ -24,7 +24,8 @@ rules() { in_host ip -4 rule show; }
 
 # both_up: both links probed up and in the group
 group_has() {
-	in_host ip nexthop show id 1000000 | grep -q "$1"
+	in_host ip nexthop show id 1000000 | grep -q "$1" &&
+		in_host ip route show table 1000 | grep -q "nhid 1000000"
 }
 
 @test "tables and rules are the article's, behind the host's own routes" {
