@@ -44,6 +44,15 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 	}
 	if (!f->probe)
 		return;
+	{
+		struct probe_counters pc;
+
+		probe_get_counters(f->probe, &pc);
+		sf->probes_sent = pc.sent;
+		sf->probe_replies = pc.replies;
+		sf->probes_ignored = pc.ignored;
+		sf->probes_malformed = pc.malformed;
+	}
 	health_figures(&f->health, now, &hf);
 	if (hf.f.replied) {
 		sf->rtt_ms = hf.f.rtt_avg_us / 1000.0;

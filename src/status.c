@@ -93,7 +93,7 @@ family_json(const struct status_family *fam)
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o}}",
 	    "state", state_name(fam->state),
 	    "active", fam->active,
 	    "since", u64(fam->since_s),
@@ -102,7 +102,11 @@ family_json(const struct status_family *fam)
 	    "rtt_ms", num_or_null(fam->rtt_ms),
 	    "jitter_ms", num_or_null(fam->jitter_ms),
 	    "loss_pct", num_or_null(fam->loss_pct),
-	    "targets", targets);
+	    "targets", targets,
+	    "probes", "sent", u64(fam->probes_sent),
+	    "replies", u64(fam->probe_replies),
+	    "ignored", u64(fam->probes_ignored),
+	    "malformed", u64(fam->probes_malformed));
 	return o;
 }
 
@@ -670,6 +674,14 @@ print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
 	    status_fmt_ms(json_is_number(v) ? json_number_value(v) : -1, a),
 	    status_fmt_ms(json_is_number(w) ? json_number_value(w) : -1, b),
 	    fmt_pct(json_object_get(fam, "loss_pct"), buf));
+	v = json_object_get(fam, "probes");
+	if (json_is_object(v))
+		fprintf(f, "    probes: %llu sent, %llu replies, %llu ignored, "
+		    "%llu malformed\n",
+		    (unsigned long long)getu(v, "sent"),
+		    (unsigned long long)getu(v, "replies"),
+		    (unsigned long long)getu(v, "ignored"),
+		    (unsigned long long)getu(v, "malformed"));
 	if (json_array_size(json_object_get(fam, "targets")) == 0)
 		return;
 	r = table_row(&t);

@@ -34,6 +34,9 @@ struct status_family {
 	double rtt_ms, jitter_ms, loss_pct;	/* < 0: no data */
 	struct status_target targets[CONF_MAX_TARGETS];
 	unsigned int ntargets;
+	/* the probe socket's counters: echo requests sent, replies taken,
+	 * packets ignored (not ours: id, sequence, source) or malformed */
+	uint64_t probes_sent, probe_replies, probes_ignored, probes_malformed;
 };
 
 struct status_link {

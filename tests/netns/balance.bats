@@ -51,10 +51,12 @@ lan home { interface = lan0 }
 probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 '
 	wait_until 3000 both_up
-	local l
+	local l h
 	l=$(mbit lan 5203 8)
-	echo "# 8 flows from the LAN, 30+10 Mbit/s weighted 3:1: $l Mbit/s" >&3
+	h=$(mbit host 5204 8)
+	echo "# 8 flows, 30+10 Mbit/s weighted 3:1: LAN $l Mbit/s, host $h Mbit/s" >&3
 	((l >= 36))
+	((h >= 36))
 }
 
 @test "an inbound connection through each ISP's port forward is answered over that ISP" {
@@ -154,12 +156,14 @@ rule {
 }
 "
 	wait_until 3000 both_up
-	local i isps=""
+	local i isps="" hisps=""
 	for i in $(seq 20); do
 		isps+=$(which_isp lan "$SERVER1")
+		hisps+=$(which_isp host "$SERVER1")
 	done
-	echo "# sticky, 20 connections: $isps" >&3
+	echo "# sticky, 20 connections: LAN $isps, host $hisps" >&3
 	[[ $isps =~ ^(1{20}|2{20})$ ]]
+	[[ $hisps =~ ^(1{20}|2{20})$ ]]
 	# another server may take another uplink
 	local other=""
 	for i in 2 3 4 5 6 7 8; do
@@ -181,17 +185,19 @@ rule {
 	wait_until 3000 both_up
 	local i isp
 	for i in $(seq 8); do
-		# port 9001 discards: which ISP shows in the server's conntrack
+		# port 9001 discards: which ISP shows in the host's conntrack
 		in_lan bash -c "exec 3<>/dev/tcp/$SERVER1/9001; echo x >&3"
+		in_host bash -c "exec 3<>/dev/tcp/$SERVER1/9001; echo x >&3"
 		# port 80 still balances
 		isp+=$(which_isp lan "$SERVER1")
 	done
 	[[ $isp == *1* && $isp == *2* ]]
-	# every port-9001 connection has isp2's mark (0x20000) and NAT address
+	# every port-9001 connection, the LAN's and the host's, has isp2's
+	# mark (0x20000) and leaves with isp2's address
 	run in_host conntrack -L -p tcp --dport 9001
 	echo "$output"
-	[[ $(grep -c "mark=131072" <<<"$output") == 8 ]]
-	[[ $(grep -c "dst=198.18.2.2" <<<"$output") == 8 ]]
+	[[ $(grep -c "mark=131072" <<<"$output") == 16 ]]
+	[[ $(grep -c "dst=198.18.2.2" <<<"$output") == 16 ]]
 }
 
 @test "connections on the links survive a reload with a new weight and a restart" {

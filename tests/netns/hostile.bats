@@ -17,12 +17,7 @@
 
 load helpers
 
-CONF2='
-link isp1 { interface = wan1 }
-link isp2 { interface = wan2 }
-lan home { interface = lan0 }
-probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
-'
+CONF2=$CONF_TWO_ISPS
 
 setup() {
 	require_root
@@ -110,6 +105,14 @@ sent_some() {
 	done
 	group_lacks 1000001
 	kill -0 "$UPLINKD_PID"
+	# and they were counted as ignored, in the status
+	run uplinkctl status --json
+	python3 -c '
+import json, sys
+l = [l for l in json.loads(sys.argv[1])["links"] if l["name"] == "isp1"][0]
+p = l["ipv4"]["probes"]
+print(p)
+assert p["ignored"] > 0 and p["sent"] > 0, p' "$output"
 }
 
 @test "a blind blast of all 65536 ids never brings a cut link up" {
