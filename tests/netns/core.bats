@@ -45,10 +45,10 @@ group_has() {
 	[[ $output == *"from 198.18.1.2 lookup 1001 proto 250"* ]]
 	[[ $output == *"from 198.18.2.2 lookup 1002 proto 250"* ]]
 	[[ $output == *"1900:	from all lookup 1000 proto 250"* ]]
+	# (with one member up so far, ip prints its gateway inline)
 	run in_host ip route show table 1000
 	echo "table 1000: $output"
-	in_host ip nexthop show
-	[[ $output == *"default nhid 1000000 proto 250"* ]]
+	[[ $output == "default nhid 1000000 "*"proto 250 src 100.64.0.1"* ]]
 	wait_until 3000 eval 'in_host ip nexthop show id 1000000 | grep -q "group 1000001/1000002 type resilient buckets 128"'
 	# the main table is the host's: untouched
 	run in_host ip route show table main
