@@ -6,7 +6,6 @@
  * so an uplinkctl of another version still prints what it can. Pure: no
  * clock; durations are measured to the snapshot's "now".
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -17,34 +16,6 @@
 #include "status.h"
 
 /* ---- JSON ---- */
-
-/* The state names of the JSON schema (DESIGN.md); here rather than
- * health_state_name so that status.c links alone. */
-static const char *
-state_name(enum health_state st)
-{
-	switch (st) {
-	case HEALTH_UNKNOWN:
-		return "unknown";
-	case HEALTH_UP:
-		return "up";
-	case HEALTH_DEGRADED:
-		return "degraded";
-	case HEALTH_DOWN:
-		return "down";
-	}
-	return "unknown";
-}
-
-static const char *
-ntop(const struct addr *a, char *buf)
-{
-	if (a->family != AF_INET && a->family != AF_INET6)
-		return "";
-	if (!inet_ntop(a->family, a->u.b, buf, ADDR_STRLEN))
-		return "";
-	return buf;
-}
 
 static json_t *
 num_or_null(double v)
@@ -65,7 +36,7 @@ addr_or_null(const struct addr *a)
 
 	if (a->family != AF_INET && a->family != AF_INET6)
 		return json_null();
-	return json_string(ntop(a, buf));
+	return json_string(addr_str(a, buf));
 }
 
 static json_t *
@@ -83,7 +54,7 @@ family_json(const struct status_family *fam)
 		const struct status_target *st = &fam->targets[i];
 
 		t = json_pack("{s:s,s:b,s:o,s:o,s:o}",
-		    "address", ntop(&st->addr, buf),
+		    "address", addr_str(&st->addr, buf),
 		    "answering", st->answering,
 		    "rtt_ms", num_or_null(st->rtt_ms),
 		    "jitter_ms", num_or_null(st->jitter_ms),
@@ -94,7 +65,7 @@ family_json(const struct status_family *fam)
 		}
 	}
 	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o}}",
-	    "state", state_name(fam->state),
+	    "state", health_state_name(fam->state),
 	    "active", fam->active,
 	    "since", u64(fam->since_s),
 	    "address", addr_or_null(&fam->addr),
@@ -127,7 +98,7 @@ link_json(const struct status_link *l)
 	    "s:o,s:o,s:o}",
 	    "name", l->name,
 	    "interface", l->ifname,
-	    "state", state_name(top->state),
+	    "state", health_state_name(top->state),
 	    "active", top->active,
 	    "drained", l->drained,
 	    "carrier", l->carrier,
@@ -189,8 +160,8 @@ status_event_to_json(const struct status_event *ev)
 	    "time", u64(ev->when_s),
 	    "link", ev->link,
 	    "family", ev->family == '6' ? "ipv6" : "ipv4",
-	    "from", state_name(ev->from),
-	    "to", state_name(ev->to),
+	    "from", health_state_name(ev->from),
+	    "to", health_state_name(ev->to),
 	    "reason", ev->reason);
 }
 
