@@ -251,6 +251,72 @@ kstate_del_nh(struct kstate *s, uint32_t id)
 		}
 }
 
+/* Remove nexthop id from the mirror: from every group it is in, groups
+ * left empty, and the routes using any of these. */
+void
+kstate_drop_nh(struct kstate *s, uint32_t id)
+{
+	unsigned int i, j;
+	struct knh *g;
+
+	kstate_del_nh(s, id);
+	for (i = 0; i < s->nroutes;)
+		if (s->routes[i].nhid == id)
+			kstate_del_route(s, &s->routes[i]);
+		else
+			i++;
+	for (i = 0; i < s->nnhs; i++) {
+		g = &s->nhs[i];
+		if (!g->is_group)
+			continue;
+		for (j = 0; j < g->nmembers;)
+			if (g->members[j].id == id) {
+				memmove(&g->members[j], &g->members[j + 1],
+				    (g->nmembers - j - 1) *
+				    sizeof(g->members[0]));
+				g->nmembers--;
+			} else
+				j++;
+		if (g->nmembers == 0) {
+			kstate_drop_nh(s, g->id);
+			i = (unsigned int)-1;	/* the array changed */
+		}
+	}
+}
+
+const struct knh *
+kstate_find_nh(const struct kstate *s, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nnhs; i++)
+		if (s->nhs[i].id == id)
+			return &s->nhs[i];
+	return NULL;
+}
+
+const struct kroute *
+kstate_find_route(const struct kstate *s, const struct kroute *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nroutes; i++)
+		if (kroute_same(&s->routes[i], r))
+			return &s->routes[i];
+	return NULL;
+}
+
+bool
+kstate_has_rule(const struct kstate *s, const struct krule *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nrules; i++)
+		if (krule_eq(&s->rules[i], r))
+			return true;
+	return false;
+}
+
 static bool
 neigh_same(const struct kneigh *a, const struct kneigh *b)
 {

@@ -125,6 +125,14 @@ int kstate_add_rule(struct kstate *s, const struct krule *r);
 void kstate_del_rule(struct kstate *s, const struct krule *r);
 int kstate_add_nh(struct kstate *s, const struct knh *n);	/* by id */
 void kstate_del_nh(struct kstate *s, uint32_t id);
+/* Delete nexthop id as the kernel does: also from every group, groups
+ * left empty, and the routes using any of these (no events tell). */
+void kstate_drop_nh(struct kstate *s, uint32_t id);
+const struct knh *kstate_find_nh(const struct kstate *s, uint32_t id);
+/* The route of the same identity (kroute_same), or NULL. */
+const struct kroute *kstate_find_route(const struct kstate *s,
+    const struct kroute *r);
+bool kstate_has_rule(const struct kstate *s, const struct krule *r);
 int kstate_add_neigh(struct kstate *s, const struct kneigh *n); /* by
 					 * ifindex and address */
 void kstate_del_neigh(struct kstate *s, const struct kneigh *n);

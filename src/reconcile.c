@@ -19,39 +19,6 @@
 static bool table_foreign(const struct conf *c, const struct kstate *obs,
     uint32_t table);
 
-static const struct knh *
-find_nh(const struct kstate *s, uint32_t id)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nnhs; i++)
-		if (s->nhs[i].id == id)
-			return &s->nhs[i];
-	return NULL;
-}
-
-static const struct kroute *
-find_route(const struct kstate *s, const struct kroute *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nroutes; i++)
-		if (kroute_same(&s->routes[i], r))
-			return &s->routes[i];
-	return NULL;
-}
-
-static bool
-has_rule(const struct kstate *s, const struct krule *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nrules; i++)
-		if (krule_eq(&s->rules[i], r))
-			return true;
-	return false;
-}
-
 static void
 count(struct reconcile_stats *st, int rc, unsigned int *what)
 {
@@ -76,7 +43,7 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 
 		if (want->is_group != groups)
 			continue;
-		have = find_nh(obs, want->id);
+		have = kstate_find_nh(obs, want->id);
 		if (have && knh_eq(have, want))
 			continue;
 		if (have && have->protocol != want->protocol) {
@@ -96,7 +63,7 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 			rc = rt_nh(rt, RT_DEL, have);
 			count(st, rc, &st->deleted);
 			if (rc == 0)
-				kstate_del_nh(obs, want->id);
+				kstate_drop_nh(obs, want->id);
 			have = NULL;
 		}
 		rc = rt_nh(rt, have ? RT_REPLACE : RT_ADD, want);
@@ -117,7 +84,7 @@ apply_routes(struct rt *rt, const struct conf *c, const struct plan *p,
 
 	for (i = 0; i < p->k.nroutes; i++) {
 		const struct kroute *want = &p->k.routes[i];
-		const struct kroute *have = find_route(obs, want);
+		const struct kroute *have = kstate_find_route(obs, want);
 
 		if (have && kroute_eq(have, want))
 			continue;
@@ -142,7 +109,7 @@ apply_rules(struct rt *rt, const struct plan *p, struct kstate *obs,
 	for (i = 0; i < p->k.nrules; i++) {
 		const struct krule *want = &p->k.rules[i];
 
-		if (has_rule(obs, want))
+		if (kstate_has_rule(obs, want))
 			continue;
 		rc = rt_rule(rt, RT_ADD, want);
 		if (rc == -EEXIST)
@@ -166,7 +133,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 	for (i = 0; i < obs->nrules;) {
 		struct krule r = obs->rules[i];
 
-		if (!plan_owns_rule(c, &r) || has_rule(&p->k, &r)) {
+		if (!plan_owns_rule(c, &r) || kstate_has_rule(&p->k, &r)) {
 			i++;
 			continue;
 		}
@@ -182,7 +149,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 	for (i = 0; i < obs->nroutes;) {
 		struct kroute r = obs->routes[i];
 
-		if (!plan_owns_route(c, &r) || find_route(&p->k, &r)) {
+		if (!plan_owns_route(c, &r) || kstate_find_route(&p->k, &r)) {
 			i++;
 			continue;
 		}
@@ -200,7 +167,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 			struct knh n = obs->nhs[i];
 
 			if (n.is_group != (pass == 0) || !plan_owns_nh(c, &n) ||
-			    find_nh(&p->k, n.id)) {
+			    kstate_find_nh(&p->k, n.id)) {
 				i++;
 				continue;
 			}
@@ -209,7 +176,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 				rc = 0;
 			count(st, rc, &st->deleted);
 			if (rc == 0)
-				kstate_del_nh(obs, n.id);
+				kstate_drop_nh(obs, n.id);
 			else
 				i++;
 		}

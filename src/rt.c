@@ -503,26 +503,11 @@ have_route(const struct kstate *s, const struct kroute *r)
 }
 
 static bool
-have_rule(const struct kstate *s, const struct krule *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nrules; i++)
-		if (krule_eq(&s->rules[i], r))
-			return true;
-	return false;
-}
-
-static bool
 have_nh(const struct kstate *s, const struct knh *n)
 {
-	unsigned int i;
+	const struct knh *o = kstate_find_nh(s, n->id);
 
-	for (i = 0; i < s->nnhs; i++)
-		if (s->nhs[i].id == n->id)
-			return knh_eq(&s->nhs[i], n) &&
-			    s->nhs[i].idle_timer_s == n->idle_timer_s;
-	return false;
+	return o && knh_eq(o, n);
 }
 
 static unsigned int
@@ -530,39 +515,6 @@ kstate_size(const struct kstate *s)
 {
 	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
 	    s->nneighs;
-}
-
-/* Remove nexthop id from the mirror: from every group it is in, groups
- * left empty, and the routes using any of these. */
-static void
-drop_nh(struct kstate *s, uint32_t id)
-{
-	unsigned int i, j;
-	struct knh *g;
-
-	kstate_del_nh(s, id);
-	for (i = 0; i < s->nroutes;)
-		if (s->routes[i].nhid == id)
-			kstate_del_route(s, &s->routes[i]);
-		else
-			i++;
-	for (i = 0; i < s->nnhs; i++) {
-		g = &s->nhs[i];
-		if (!g->is_group)
-			continue;
-		for (j = 0; j < g->nmembers;)
-			if (g->members[j].id == id) {
-				memmove(&g->members[j], &g->members[j + 1],
-				    (g->nmembers - j - 1) *
-				    sizeof(g->members[0]));
-				g->nmembers--;
-			} else
-				j++;
-		if (g->nmembers == 0) {
-			drop_nh(s, g->id);
-			i = (unsigned int)-1;	/* the array changed */
-		}
-	}
 }
 
 /*
@@ -581,7 +533,7 @@ flush_link(struct kstate *s, const struct klink *l, bool gone)
 		return;
 	for (i = 0; i < s->nnhs;)
 		if (!s->nhs[i].is_group && s->nhs[i].oif == l->ifindex) {
-			drop_nh(s, s->nhs[i].id);
+			kstate_drop_nh(s, s->nhs[i].id);
 			i = 0;
 		} else
 			i++;
@@ -652,7 +604,7 @@ event_apply(struct event_ctx *ctx, const struct nlmsghdr *nlh)
 		break;
 	case RTM_NEWRULE:
 		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) != 0 ||
-		    have_rule(s, &o.ru))
+		    kstate_has_rule(s, &o.ru))
 			break;
 		return kstate_add_rule(s, &o.ru) < 0 ? -ENOMEM : 1;
 	case RTM_DELRULE:
@@ -666,7 +618,7 @@ event_apply(struct event_ctx *ctx, const struct nlmsghdr *nlh)
 		return kstate_add_nh(s, &o.n) < 0 ? -ENOMEM : 1;
 	case RTM_DELNEXTHOP:
 		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
-			drop_nh(s, o.n.id);
+			kstate_drop_nh(s, o.n.id);
 		break;
 	case RTM_NEWNEIGH: {
 		const struct kneigh *have;

@@ -379,6 +379,45 @@ test_nhs(void **state)
 	kstate_clear(&s);
 }
 
+/* Deleting a nexthop as the kernel does: out of its group, the group
+ * gone once empty, and every route through either gone with it. */
+static void
+test_drop_nh(void **state)
+{
+	struct kstate s;
+	struct knh a = { 0 }, b = { 0 }, g = { 0 };
+	struct kroute r = { 0 };
+
+	kstate_init(&s);
+	a.id = 1;
+	b.id = 2;
+	g.id = 10;
+	g.is_group = true;
+	g.members[0].id = 1;
+	g.members[1].id = 2;
+	g.nmembers = 2;
+	assert_int_equal(kstate_add_nh(&s, &a), 0);
+	assert_int_equal(kstate_add_nh(&s, &b), 0);
+	assert_int_equal(kstate_add_nh(&s, &g), 0);
+	r.family = AF_INET;
+	r.table = 1000;
+	r.dst.addr.family = AF_INET;
+	r.nhid = 10;
+	assert_int_equal(kstate_add_route(&s, &r), 0);
+
+	kstate_drop_nh(&s, 1);
+	assert_null(kstate_find_nh(&s, 1));
+	assert_int_equal(kstate_find_nh(&s, 10)->nmembers, 1);
+	assert_non_null(kstate_find_route(&s, &r));
+
+	kstate_drop_nh(&s, 2);
+	assert_null(kstate_find_nh(&s, 10));
+	assert_null(kstate_find_route(&s, &r));
+	assert_int_equal(s.nnhs, 0);
+	assert_int_equal(s.nroutes, 0);
+	kstate_clear(&s);
+}
+
 int
 main(void)
 {
@@ -389,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_nhs),
+		cmocka_unit_test(test_drop_nh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
