@@ -126,18 +126,46 @@ gateway_mac(const struct kstate *obs, struct plan_link *pl)
 	}
 }
 
-static bool
-link_healthy(enum health_state h)
+/* How hard a link is looked for in choose_active: each pass accepts
+ * more. */
+enum pick {
+	PICK_HEALTHY,		/* up, not drained */
+	PICK_DEGRADED,		/* degraded, not drained */
+	PICK_CARRIER,		/* fail-open: carrier, not drained */
+	PICK_ANY,		/* fail-open: carrier, drained or not */
+	PICK_NONE,
+};
+
+/* May link i take new connections in this pass? NULL: not usable. */
+static struct plan_family *
+eligible(struct plan *p, const struct plan_input *in, unsigned int i,
+    int family, enum pick pick)
 {
-	switch (h) {
-	case HEALTH_UP:
-		return true;
-	case HEALTH_UNKNOWN:
-	case HEALTH_DEGRADED:
-	case HEALTH_DOWN:
-		return false;
+	struct plan_link *pl = &p->links[i];
+	struct plan_family *pf = family == AF_INET ? &pl->v4 : &pl->v6;
+	enum health_state h = HEALTH_UNKNOWN;
+	bool drained = false;
+
+	if (in->links) {
+		h = family == AF_INET ? in->links[i].health4 :
+		    in->links[i].health6;
+		drained = in->links[i].drained;
 	}
-	return false;
+	if (!pf->usable || !pl->carrier)
+		return NULL;
+	switch (pick) {
+	case PICK_HEALTHY:
+		return !drained && h == HEALTH_UP ? pf : NULL;
+	case PICK_DEGRADED:
+		return !drained && h == HEALTH_DEGRADED ? pf : NULL;
+	case PICK_CARRIER:
+		return !drained ? pf : NULL;
+	case PICK_ANY:
+		return pf;
+	case PICK_NONE:
+		break;
+	}
+	return NULL;
 }
 
 /*
@@ -150,79 +178,28 @@ link_healthy(enum health_state h)
 static bool
 choose_active(struct plan *p, const struct plan_input *in, int family)
 {
-	unsigned int i, pass, best_tier;
-	bool failopen = false;
+	unsigned int i, best_tier = CONF_TIER_MAX + 1;
+	enum pick pick;
+	bool failopen;
 
-	for (pass = 0; pass < 4; pass++) {
-		best_tier = CONF_TIER_MAX + 1;
-		for (i = 0; i < p->nlinks; i++) {
-			struct plan_link *pl = &p->links[i];
-			struct plan_family *pf = family == AF_INET ? &pl->v4 :
-			    &pl->v6;
-			enum health_state h = HEALTH_UNKNOWN;
-			bool drained = false, ok;
-
-			if (in->links) {
-				h = family == AF_INET ? in->links[i].health4 :
-				    in->links[i].health6;
-				drained = in->links[i].drained;
-			}
-			if (!pf->usable || !pl->carrier)
-				continue;
-			switch (pass) {
-			case 0:
-				ok = !drained && link_healthy(h);
-				break;
-			case 1:
-				ok = !drained && h == HEALTH_DEGRADED;
-				break;
-			case 2:
-				ok = !drained;
-				break;
-			default:
-				ok = true;
-				break;
-			}
-			if (ok && pl->conf->tier < best_tier)
-				best_tier = pl->conf->tier;
-		}
+	for (pick = PICK_HEALTHY; pick < PICK_NONE; pick++) {
+		for (i = 0; i < p->nlinks; i++)
+			if (eligible(p, in, i, family, pick) &&
+			    p->links[i].conf->tier < best_tier)
+				best_tier = p->links[i].conf->tier;
 		if (best_tier <= CONF_TIER_MAX)
 			break;
 	}
-	if (pass >= 4)
+	if (pick == PICK_NONE)
 		return false;
-	failopen = pass >= 2;
+	/* fail-open keeps every tier: a backup line is better than nothing
+	 * when every primary is down */
+	failopen = pick >= PICK_CARRIER;
 	for (i = 0; i < p->nlinks; i++) {
-		struct plan_link *pl = &p->links[i];
-		struct plan_family *pf = family == AF_INET ? &pl->v4 : &pl->v6;
-		enum health_state h = HEALTH_UNKNOWN;
-		bool drained = false;
+		struct plan_family *pf = eligible(p, in, i, family, pick);
 
-		if (in->links) {
-			h = family == AF_INET ? in->links[i].health4 :
-			    in->links[i].health6;
-			drained = in->links[i].drained;
-		}
-		if (!pf->usable || !pl->carrier)
-			continue;
-		/* fail-open keeps every tier: a backup line is better than
-		 * nothing when every primary is down */
-		if (!failopen && pl->conf->tier != best_tier)
-			continue;
-		switch (pass) {
-		case 0:
-			pf->active = !drained && link_healthy(h);
-			break;
-		case 1:
-			pf->active = !drained && h == HEALTH_DEGRADED;
-			break;
-		case 2:
-			pf->active = !drained;
-			break;
-		default:
+		if (pf && (failopen || p->links[i].conf->tier == best_tier))
 			pf->active = true;
-			break;
-		}
 	}
 	return failopen;
 }
