@@ -18,6 +18,7 @@
 #include "kobj.h"
 #include "plan.h"
 #include "reconcile.h"
+#include "status.h"
 
 struct rt;
 struct dlink;
@@ -26,13 +27,6 @@ struct control;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
-struct daemon_event {
-	uint64_t when_s;		/* unix seconds */
-	char link[CONF_NAME_MAX];
-	enum health_state from, to;
-	char family;			/* '4' or '6' */
-	char reason[160];
-};
 
 struct daemon {
 	sd_event *ev;
@@ -62,7 +56,7 @@ struct daemon {
 	/* figures for status and metrics */
 	uint64_t reconciles, reconcile_errors, last_reconcile_us;
 	uint64_t resyncs;
-	struct daemon_event events[DAEMON_EVENTS_MAX];
+	struct status_event events[DAEMON_EVENTS_MAX];	/* state changes */
 	unsigned int nevents;		/* total ever; ring index % MAX */
 };
 
@@ -78,7 +72,7 @@ void daemon_schedule(struct daemon *d);
  * the same turn of the loop. 0 or -errno (a retry is then scheduled). */
 int daemon_reconcile_now(struct daemon *d);
 /* A state change was recorded in d->events: tell watchers. */
-void daemon_event_posted(struct daemon *d, const struct daemon_event *ev);
+void daemon_event_posted(struct daemon *d, const struct status_event *ev);
 
 /* Parse conf_path afresh and switch to it; on any error keep the running
  * config, write the errors to errf and return -EINVAL. */

@@ -96,7 +96,7 @@ fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
 {
 	struct dlink *l = f->link;
 	struct daemon *d = l->d;
-	struct daemon_event *ev;
+	struct status_event *ev;
 	struct health_figures hf;
 	enum health_state from = f->state;
 	char rtt[32] = "", loss[32] = "", env[9][200];

@@ -135,8 +135,11 @@ fill_policies(struct daemon *d, struct status *s)
 	s->npolicies = c->npolicies + 1;
 }
 
+/* The snapshot; with connections, the number of conntrack entries per
+ * link too (a dump of the whole conntrack table: not for every rate
+ * broadcast). */
 static void
-fill(struct daemon *d, struct status *s)
+fill(struct daemon *d, struct status *s, bool connections)
 {
 	const struct conf *c = d->conf;
 	unsigned int counts[256] = { 0 };
@@ -155,7 +158,8 @@ fill(struct daemon *d, struct status *s)
 		s->failopen4 = d->plan.failopen4;
 		s->failopen6 = d->plan.failopen6;
 	}
-	if (conntrack_count_marks(c->fwmark_mask, counts, 256, shift) < 0)
+	if (connections &&
+	    conntrack_count_marks(c->fwmark_mask, counts, 256, shift) < 0)
 		memset(counts, 0, sizeof(counts));
 
 	s->links = calloc(c->nlinks ? c->nlinks : 1, sizeof(*s->links));
@@ -202,19 +206,9 @@ fill(struct daemon *d, struct status *s)
 		s->events = calloc(n ? n : 1, sizeof(*s->events));
 		if (!s->events)
 			return;
-		for (i = 0; i < n; i++) {
-			const struct daemon_event *e = &d->events[(d->nevents -
-			    n + i) % DAEMON_EVENTS_MAX];
-			struct status_event *se = &s->events[i];
-
-			se->when_s = e->when_s;
-			snprintf(se->link, sizeof(se->link), "%s", e->link);
-			se->family = e->family;
-			se->from = e->from;
-			se->to = e->to;
-			snprintf(se->reason, sizeof(se->reason), "%s",
-			    e->reason);
-		}
+		for (i = 0; i < n; i++)
+			s->events[i] = d->events[(d->nevents - n + i) %
+			    DAEMON_EVENTS_MAX];
 		s->nevents = n;
 	}
 }
@@ -233,7 +227,7 @@ daemon_status_json(struct daemon *d)
 	struct status s;
 	json_t *j;
 
-	fill(d, &s);
+	fill(d, &s, true);
 	j = status_to_json(&s);
 	status_free(&s);
 	return j;
@@ -337,7 +331,7 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 		struct status st;
 		json_t *j;
 
-		fill(d, &st);
+		fill(d, &st, false);
 		j = status_rates_to_json(&st);
 		control_broadcast_rates(d->control, j);
 		json_decref(j);
@@ -348,21 +342,13 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 }
 
 void
-daemon_event_posted(struct daemon *d, const struct daemon_event *ev)
+daemon_event_posted(struct daemon *d, const struct status_event *ev)
 {
-	struct status_event se;
 	json_t *j;
 
 	if (!d->control || !control_watching(d->control))
 		return;
-	memset(&se, 0, sizeof(se));
-	se.when_s = ev->when_s;
-	snprintf(se.link, sizeof(se.link), "%s", ev->link);
-	se.family = ev->family;
-	se.from = ev->from;
-	se.to = ev->to;
-	snprintf(se.reason, sizeof(se.reason), "%s", ev->reason);
-	j = status_event_to_json(&se);
+	j = status_event_to_json(ev);
 	control_broadcast_event(d->control, j);
 	json_decref(j);
 }
