@@ -30,7 +30,7 @@ mbit() {
 @test "8 flows to ONE server fill 90% of two 20 Mbit/s uplinks, from the host and from the LAN" {
 	sim_up --lan --rates 20,20
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local h l
 	h=$(mbit host 5201 8)
 	l=$(mbit lan 5202 8)
@@ -50,7 +50,7 @@ link isp2 { interface = wan2 }
 lan home { interface = lan0 }
 probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 '
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local l h
 	l=$(mbit lan 5203 8)
 	h=$(mbit host 5204 8)
@@ -62,7 +62,7 @@ probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 @test "an inbound connection through each ISP's port forward is answered over that ISP" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	# a listener on the host, and port 8000 forwarded by the host to the
 	# LAN client's 8001 for the second case
 	bg_in host socat TCP-LISTEN:8000,fork,reuseaddr SYSTEM:'echo host'
@@ -104,7 +104,7 @@ link isp2 {
 lan home { interface = lan0 }
 probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 '
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	wait_until 2000 eval 'in_group 1000001 && in_group 1000002'
 	local i n1=0 n2=0 isp
 	for i in $(seq 8); do
@@ -155,7 +155,7 @@ rule {
   policy = web
 }
 "
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local i isps="" hisps=""
 	for i in $(seq 20); do
 		isps+=$(which_isp lan "$SERVER1")
@@ -182,7 +182,7 @@ rule {
   policy = only2
 }
 "
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local i isp
 	for i in $(seq 8); do
 		# port 9001 discards: which ISP shows in the host's conntrack
@@ -203,7 +203,7 @@ rule {
 @test "connections on the links survive a reload with a new weight and a restart" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local pids="" i
 	for i in $(seq 6); do
 		bg_in lan bash -c 'exec 3<>/dev/tcp/198.19.200.3/9001 || exit 2
@@ -217,7 +217,7 @@ rule {
 	wait_until 2000 eval 'in_host ip nexthop show id 1000000 | grep -q "1000002,3"'
 	stop_uplinkd KILL
 	start_uplinkd "$(cat "$UPLINKD_CONF")"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local p
 	for p in $pids; do
 		wait "$p"

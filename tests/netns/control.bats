@@ -26,14 +26,10 @@ l = [l for l in s["links"] if l["name"] == sys.argv[1]][0]
 print(json.dumps(l[sys.argv[2]]))' "$1" "$2"
 }
 
-both_up() {
-	[[ $(link_field isp1 state) == '"up"' && $(link_field isp2 state) == '"up"' ]]
-}
-
 @test "status and its JSON follow a cut and a heal within a second" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	run uplinkctl status --json
 	[[ $status == 0 ]]
 	# the schema of DESIGN.md
@@ -72,7 +68,7 @@ both_up() {
 @test "reload with a broken config keeps the running one and reports the errors" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	cp "$UPLINKD_CONF" "$UPLINKD_CONF.good"
 	printf 'link isp3 {\n  interface = wan2\n  weight = 999\n}\n' >>"$UPLINKD_CONF"
 	run uplinkctl reload
@@ -98,7 +94,7 @@ both_up() {
 @test "drain takes a link out of new connections, existing ones stay; undrain brings it back" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	bg_in host socat -u SYSTEM:'for i in $(seq 40); do echo x; sleep 0.1; done' \
 		TCP:198.19.200.1:9001,bind=198.18.1.2
 	local conn=$BG_PID
@@ -126,7 +122,7 @@ both_up() {
 	start_uplinkd "$CONF
 socket-group = nogroup
 "
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	chmod 711 "$(helpers_tmp)"	# let others reach the socket's mode
 	run stat -c '%a %U %G' "$UPLINKD_SOCK"
 	[[ $output == "660 root nogroup" ]]
@@ -150,7 +146,7 @@ socket-group = nogroup
 	start_uplinkd "$CONF
 metrics-listen = \"127.0.0.1:9120\"
 "
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	run uplinkctl metrics
 	[[ $status == 0 ]]
 	printf '%s\n' "$output" | promtool check metrics
@@ -165,7 +161,7 @@ metrics-listen = \"127.0.0.1:9120\"
 @test "a second instance refuses to start while one answers on the socket" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	run in_host timeout 5 "$UPLINKD" -c "$UPLINKD_CONF"
 	echo "$output"
 	[[ $status != 0 ]]
@@ -179,7 +175,7 @@ metrics-listen = \"127.0.0.1:9120\"
 @test "watch prints state changes as they happen" {
 	sim_up --lan
 	start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	local out
 	out=$(helpers_tmp)/watch.out
 	bg_in host "$UPLINKCTL" -s "$UPLINKD_SOCK" watch
@@ -220,7 +216,7 @@ metrics-listen = \"127.0.0.1:9120\"
 	chmod 755 "$wrap"
 	in_host "$wrap" true || skip "cgroup2 cannot be mounted here"
 	UPLINKD_WRAP=$wrap start_uplinkd "$CONF"
-	wait_until 3000 both_up
+	wait_until 5000 both_up
 	grep -q "uplinkctl exec is unavailable" "$UPLINKD_LOG" && fail "no exec cgroups"
 	local i
 	for i in 1 2 3 4; do

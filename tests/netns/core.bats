@@ -22,7 +22,7 @@ setup() {
 
 rules() { in_host ip -4 rule show; }
 
-# both_up: both links probed up and in the group
+# group_has ID: nexthop ID is in the balanced IPv4 group and table 1000 uses it
 group_has() {
 	in_host ip nexthop show id 1000000 | grep -q "$1" &&
 		in_host ip route show table 1000 | grep -q "nhid 1000000"
@@ -76,7 +76,7 @@ group_has() {
 @test "8 parallel TCP connections from the host to ONE server use both uplinks" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 3000 group_has 1000002
+	wait_until 5000 both_up
 	local out i
 	out=$(helpers_tmp)/isps
 	for i in 1 2 3 4 5 6 7 8; do
@@ -199,8 +199,7 @@ link c { interface = wan3 }
 lan home { interface = lan0 }
 probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 '
-	wait_until 3000 group_has 1000003
-	wait_until 3000 group_has 1000001
+	wait_until 5000 links_up a b c
 	local i n1=0 n2=0 n3=0 isp
 	for i in $(seq 300); do
 		isp=$(which_isp host "198.19.200.$((i % 8 + 1))")

@@ -56,9 +56,12 @@ in_lan() { in_ns lan "$@"; }
 in_inet() { in_ns inet "$@"; }
 
 # wait_until TIMEOUT_MS CMD...: run CMD every 20 ms until it succeeds (0) or
-# TIMEOUT_MS have passed (1, with a message naming CMD).
+# TIMEOUT_MS have passed (1, with a message naming CMD). TEST_TIME_SCALE
+# (default 1) multiplies every timeout: tests/sanitize sets 3, because an
+# instrumented daemon is slower; the time limits themselves are what the
+# uninstrumented run (tests/run) checks.
 wait_until() {
-	local timeout_ms=$1; shift
+	local timeout_ms=$(($1 * ${TEST_TIME_SCALE:-1})); shift
 	local start now
 	start=${EPOCHREALTIME/./}
 	while true; do
@@ -277,8 +280,21 @@ in_group() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
 not_in_group() { ! in_group "$1"; }
 in_group6() { in_host ip nexthop show id 1000500 | grep -q "$1"; }
 
-# both_up: links isp1 and isp2 probed up (IPv4), as the log says.
-both_up() {
-	grep -q "link isp1: ipv4 .* -> up" "$UPLINKD_LOG" &&
-		grep -q "link isp2: ipv4 .* -> up" "$UPLINKD_LOG"
+# links_up [-6] NAME...: the daemon reports every named link up and active
+# for IPv4 (-6: IPv6). The daemon answers status only between reconciles
+# and takes "active" from the plan it last applied, so once this holds the
+# kernel's group and the firewall's balancing map both contain these links.
+# (A link in the kernel's group is not enough: at start every link is in it,
+# fail-open, until the first one is probed up and the others leave until
+# their own first probes answer.)
+links_up() {
+	local fam=ipv4
+	[[ $1 == -6 ]] && { fam=ipv6; shift; }
+	uplinkctl status --json 2>/dev/null | jq -e --arg f "$fam" --args '
+		[.links[] | select(.name as $n | $ARGS.positional | index($n))
+		    | .[$f] | select(.state == "up" and .active)]
+		| length == ($ARGS.positional | length)' "$@" >/dev/null
 }
+
+# both_up: links isp1 and isp2 up and balanced over (IPv4).
+both_up() { links_up isp1 isp2; }
