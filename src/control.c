@@ -6,18 +6,14 @@
  * the parsing itself is in ctlmsg.c.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "control_setup.h"
 #include "ctlmsg.h"
 #include "log.h"
 #include "metrics.h"
@@ -637,121 +633,6 @@ listener_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
-/* mkdir -p for the socket's directory */
-static int
-make_dirs(const char *path)
-{
-	char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	if (!(p = strrchr(buf, '/')) || p == buf)
-		return 0;
-	*p = '\0';
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* Is another instance there? 0 (no, path free), or -errno. */
-static int
-check_other(const char *path, const struct sockaddr_un *sun)
-{
-	struct stat st;
-	int fd, rc;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode)) {
-		log_warnx("control: %s exists and is not a socket", path);
-		return -EEXIST;
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -errno;
-	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
-	if (rc == 0) {
-		close(fd);
-		log_warnx("control: another uplinkd answers on %s; not "
-		    "starting a second one", path);
-		return -EADDRINUSE;
-	}
-	rc = errno;
-	close(fd);
-	if (rc != ECONNREFUSED) {
-		log_warnx("control: %s: connect: %s", path, strerror(rc));
-		return -rc;
-	}
-	log_info("control: removing stale socket %s", path);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-static int
-unix_listen(const char *path, const char *group)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct group *gr = NULL;
-	mode_t old;
-	int fd, rc;
-
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("control: socket path too long: %s", path);
-		return -ENAMETOOLONG;
-	}
-	strcpy(sun.sun_path, path);
-	if (group) {
-		errno = 0;
-		if (!(gr = getgrnam(group))) {
-			log_warnx("control: no such group: %s", group);
-			return errno ? -errno : -ENOENT;
-		}
-	}
-	if ((rc = make_dirs(path)) < 0) {
-		log_warnx("control: mkdir for %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if ((rc = check_other(path, &sun)) < 0)
-		return rc;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* nobody else may connect before the mode and group are right */
-	old = umask(0177);
-	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (rc < 0) {
-		rc = -errno;
-		log_warn("control: bind %s", path);
-		goto err_bind;
-	}
-	if ((gr && chown(path, (uid_t)-1, gr->gr_gid) < 0) ||
-	    chmod(path, 0660) < 0) {
-		rc = -errno;
-		log_warn("control: permissions of %s", path);
-		goto err_listen;
-	}
-	if (listen(fd, 16) < 0) {
-		rc = -errno;
-		log_warn("control: listen %s", path);
-		goto err_listen;
-	}
-	return fd;
-err_listen:
-	unlink(path);
-err_bind:
-	close(fd);
-	return rc;
-}
-
 struct control *
 control_new(sd_event *e, const char *path, const char *group,
     const struct control_ops *ops, void *ud)
@@ -769,7 +650,7 @@ control_new(sd_event *e, const char *path, const char *group,
 		rc = -ENOMEM;
 		goto err_path;
 	}
-	if ((c->fd = unix_listen(path, group)) < 0) {
+	if ((c->fd = listen_unix(path, group)) < 0) {
 		rc = c->fd;
 		goto err_listen;
 	}
@@ -813,56 +694,22 @@ control_free(struct control *c)
 int
 control_metrics_listen(struct control *c, const char *hostport)
 {
-	struct addrinfo hints = { 0 }, *res = NULL;
-	char host[128], *colon;
-	const char *h = host;
-	int fd, rc, one = 1;
+	int fd, rc;
 
 	if (c->http_fd >= 0)
 		return -EALREADY;
-	snprintf(host, sizeof(host), "%s", hostport);
-	if (!(colon = strrchr(host, ':')) || colon[1] == '\0') {
-		log_warnx("control: metrics-listen %s: want ADDR:PORT",
-		    hostport);
-		return -EINVAL;
-	}
-	*colon = '\0';
-	if (host[0] == '[' && colon[-1] == ']') {
-		colon[-1] = '\0';
-		h = host + 1;
-	}
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	if ((rc = getaddrinfo(*h ? h : NULL, colon + 1, &hints, &res)) != 0) {
-		log_warnx("control: metrics-listen %s: %s", hostport,
-		    gai_strerror(rc));
-		return -EINVAL;
-	}
-	fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		rc = -errno;
-		goto err_socket;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 ||
-	    listen(fd, 16) < 0) {
-		rc = -errno;
-		goto err_bind;
-	}
+	if ((fd = listen_tcp(hostport)) < 0)
+		return fd;
 	if ((rc = sd_event_add_io(c->e, &c->http_src, fd, EPOLLIN,
-	    listener_io, c)) < 0)
-		goto err_bind;
-	freeaddrinfo(res);
+	    listener_io, c)) < 0) {
+		log_warnx("control: metrics-listen %s: %s", hostport,
+		    strerror(-rc));
+		close(fd);
+		return rc;
+	}
 	c->http_fd = fd;
 	log_info("control: metrics on http://%s/metrics", hostport);
 	return 0;
-err_bind:
-	close(fd);
-err_socket:
-	log_warnx("control: metrics-listen %s: %s", hostport, strerror(-rc));
-	freeaddrinfo(res);
-	return rc;
 }
 
 static void
@@ -916,58 +763,4 @@ unsigned int
 control_nclients(const struct control *c)
 {
 	return c->nclients;
-}
-
-/* The cgroup2 mount point, from /proc/self/mountinfo. */
-static int
-cgroup2_root(char *buf, size_t size)
-{
-	char line[1024], mnt[512], fstype[64];
-	int rc = -ENOTSUP;
-	FILE *f;
-
-	if (!(f = fopen("/proc/self/mountinfo", "re")))
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE ... */
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s", fstype) != 1)
-			continue;
-		if (strcmp(fstype, "cgroup2") != 0 || strchr(mnt, '\\'))
-			continue;
-		if ((size_t)snprintf(buf, size, "%s", mnt) >= size)
-			continue;
-		rc = 0;
-		/* prefer the unified hierarchy at /sys/fs/cgroup */
-		if (strcmp(mnt, "/sys/fs/cgroup") == 0)
-			break;
-	}
-	fclose(f);
-	return rc;
-}
-
-int
-control_exec_cgroup(const char *link, char *path, size_t size)
-{
-	char root[512];
-	int rc;
-
-	if (!ctlmsg_valid_link(link) || strcmp(link, ".") == 0 ||
-	    strcmp(link, "..") == 0)
-		return -EINVAL;
-	if ((rc = cgroup2_root(root, sizeof(root))) < 0)
-		return rc;
-	if ((size_t)snprintf(path, size, "%s/" CONTROL_CGROUP_DIR, root) >=
-	    size)
-		return -ENAMETOOLONG;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if ((size_t)snprintf(path, size, "%s/" CONTROL_CGROUP_DIR "/%s", root,
-	    link) >= size)
-		return -ENAMETOOLONG;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }

@@ -20,28 +20,8 @@
 #include "fw.h"
 #include "fw_priv.h"
 
-#define TBL	"inet " FW_TABLE
-
-/* Protocols whose ports `th sport`/`th dport` read. */
-#define PORT_PROTOS	"{ tcp, udp, udplite, sctp, dccp }"
-
-/* Rendering state: the text so far, the mask and its complement. */
-struct rend {
-	FILE *f;
-	const struct conf *c;
-	const struct plan *p;
-	uint32_t mask, keep;	/* keep = ~mask */
-	uint32_t bypass;
-	char **nat;		/* nat rules written, to skip duplicates */
-	unsigned int nnat;
-	int err;
-};
-
-static void rule(struct rend *r, const char *chain, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-rule(struct rend *r, const char *chain, const char *fmt, ...)
+void
+fw_rule(struct rend *r, const char *chain, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -50,18 +30,6 @@ rule(struct rend *r, const char *chain, const char *fmt, ...)
 	vfprintf(r->f, fmt, ap);
 	va_end(ap);
 	fputc('\n', r->f);
-}
-
-static const struct plan_family *
-family(const struct plan_link *pl, int fam)
-{
-	return fam == 4 ? &pl->v4 : &pl->v6;
-}
-
-static const char *
-ipkw(int fam)
-{
-	return fam == 4 ? "ip" : "ip6";
 }
 
 /* Another link uses this link's interface too. */
@@ -141,13 +109,13 @@ put_link_nets(struct rend *r, int fam, bool write)
 		n++;
 	}
 	for (i = 0; i < p->nlinks; i++) {
-		const struct plan_family *pf = family(&p->links[i], fam);
+		const struct plan_family *pf = fw_family(&p->links[i], fam);
 
 		if (!pf->usable || pf->net.len == 0 ||
 		    pf->net.addr.family != (fam == 4 ? AF_INET : AF_INET6))
 			continue;
 		for (j = 0; j < i; j++) {
-			const struct plan_family *o = family(&p->links[j],
+			const struct plan_family *o = fw_family(&p->links[j],
 			    fam);
 
 			if (o->usable && prefix_eq(&o->net, &pf->net))
@@ -183,280 +151,10 @@ put_restore_vmap(struct rend *r)
 static void
 render_mark_chain(struct rend *r, const char *chain, uint32_t mark)
 {
-	rule(r, chain, "meta mark set meta mark and 0x%08x or 0x%08x",
+	fw_rule(r, chain, "meta mark set meta mark and 0x%08x or 0x%08x",
 	    r->keep, mark);
-	rule(r, chain, "ct mark set ct mark and 0x%08x or 0x%08x", r->keep,
+	fw_rule(r, chain, "ct mark set ct mark and 0x%08x or 0x%08x", r->keep,
 	    mark);
-}
-
-/* The links of a policy that take new connections in one family. */
-static unsigned int
-active_links(const struct rend *r, const unsigned int *idx, unsigned int n,
-    int fam, unsigned int *act)
-{
-	unsigned int i, na = 0;
-
-	for (i = 0; i < n; i++) {
-		const struct plan_link *pl = &r->p->links[idx[i]];
-		const struct conf_link *cl = &r->c->links[idx[i]];
-
-		if (!family(pl, fam)->active)
-			continue;
-		if ((fam == 4 && !cl->ipv4) || (fam == 6 && !cl->ipv6))
-			continue;
-		act[na++] = idx[i];
-	}
-	return na;
-}
-
-static unsigned int
-weight(const struct conf_link *cl)
-{
-	return cl->weight == 0 ? 1 : cl->weight;
-}
-
-/* "vmap { 0-1 : goto mark_a, 2 : goto mark_b }": each link a run of
- * values as long as its weight. */
-static void
-put_choice_vmap(struct rend *r, const unsigned int *act, unsigned int na,
-    const char *verb)
-{
-	unsigned int i, lo = 0;
-
-	fputs("vmap { ", r->f);
-	for (i = 0; i < na; i++) {
-		const struct conf_link *cl = &r->c->links[act[i]];
-		unsigned int hi = lo + weight(cl) - 1;
-
-		if (hi == lo)
-			fprintf(r->f, "%s%u : %s mark_%s", i ? ", " : "", lo,
-			    verb, cl->name);
-		else
-			fprintf(r->f, "%s%u-%u : %s mark_%s", i ? ", " : "",
-			    lo, hi, verb, cl->name);
-		lo = hi + 1;
-	}
-	fputs(" }", r->f);
-}
-
-/*
- * A policy chain: per family, the sticky lookups, then the weighted choice
- * among the active links, then (sticky) the remembering of the choice.
- * With sticky sets the mark chains are jumped to, so that the update rules
- * run after them; every rule after the first choice checks that no mark is
- * set yet.
- */
-static void
-render_policy(struct rend *r, const char *chain, const char *polname,
-    const unsigned int *idx, unsigned int n, enum conf_balance b,
-    unsigned int sticky_s)
-{
-	char set[FW_NAME_MAX];
-	const char *ip, *verb = sticky_s ? "jump" : "goto";
-	unsigned int *act, na, i, sumw;
-	int fam;
-
-	act = calloc(n + 1, sizeof(*act));
-	if (act == NULL) {
-		r->err = -ENOMEM;
-		return;
-	}
-	for (fam = 4; fam <= 6; fam += 2) {
-		ip = ipkw(fam);
-		na = active_links(r, idx, n, fam, act);
-		if (na == 0)
-			continue;
-		for (i = 0; sticky_s && i < na; i++) {
-			fw_sticky_set_name(set, sizeof(set), fam, sticky_s,
-			    polname, r->c->links[act[i]].name);
-			rule(r, chain, "meta mark and 0x%08x == 0 %s saddr . %s "
-			    "daddr @%s jump mark_%s", r->mask, ip, ip, set,
-			    r->c->links[act[i]].name);
-		}
-		for (sumw = 0, i = 0; i < na; i++)
-			sumw += weight(&r->c->links[act[i]]);
-		if (na == 1) {
-			rule(r, chain, "meta mark and 0x%08x == 0 meta nfproto "
-			    "ipv%d %s mark_%s", r->mask, fam, verb,
-			    r->c->links[act[0]].name);
-		} else {
-			switch (b) {
-			case BALANCE_ROUND_ROBIN:
-			case BALANCE_RANDOM:
-				fprintf(r->f, "add rule " TBL " %s meta mark and "
-				    "0x%08x == 0 meta nfproto ipv%d numgen %s "
-				    "mod %u ", chain, r->mask, fam,
-				    b == BALANCE_RANDOM ? "random" : "inc",
-				    sumw);
-				put_choice_vmap(r, act, na, verb);
-				fputc('\n', r->f);
-				break;
-			case BALANCE_HASH:
-				fprintf(r->f, "add rule " TBL " %s meta mark and "
-				    "0x%08x == 0 meta nfproto ipv%d meta l4proto "
-				    PORT_PROTOS " jhash %s saddr . %s daddr . "
-				    "meta l4proto . th sport . th dport mod %u "
-				    "seed 0x%08x ", chain, r->mask, fam, ip, ip,
-				    sumw, FW_HASH_SEED);
-				put_choice_vmap(r, act, na, verb);
-				fputc('\n', r->f);
-				fprintf(r->f, "add rule " TBL " %s meta mark and "
-				    "0x%08x == 0 meta nfproto ipv%d jhash %s "
-				    "saddr . %s daddr . meta l4proto mod %u "
-				    "seed 0x%08x ", chain, r->mask, fam, ip, ip,
-				    sumw, FW_HASH_SEED);
-				put_choice_vmap(r, act, na, verb);
-				fputc('\n', r->f);
-				break;
-			}
-		}
-		for (i = 0; sticky_s && i < na; i++) {
-			fw_sticky_set_name(set, sizeof(set), fam, sticky_s,
-			    polname, r->c->links[act[i]].name);
-			rule(r, chain, "meta mark and 0x%08x == 0x%08x update "
-			    "@%s { %s saddr . %s daddr }", r->mask,
-			    r->p->links[act[i]].mark, set, ip, ip);
-		}
-	}
-	free(act);
-}
-
-static const char *
-proto_name(uint8_t proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case 1:
-		return "icmp";
-	case 6:
-		return "tcp";
-	case 17:
-		return "udp";
-	case 58:
-		return "ipv6-icmp";
-	case 132:
-		return "sctp";
-	case 136:
-		return "udplite";
-	case 33:
-		return "dccp";
-	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
-}
-
-static bool
-proto_has_ports(uint8_t proto)
-{
-	return proto == 0 || proto == 6 || proto == 17 || proto == 132 ||
-	    proto == 136 || proto == 33;
-}
-
-static void
-put_prefixes(struct rend *r, const char *what, const struct prefix *v,
-    unsigned int n, int fam)
-{
-	char buf[PREFIX_STRLEN];
-	unsigned int i;
-	const char *sep = "{ ";
-	int af = fam == 4 ? AF_INET : AF_INET6;
-
-	fprintf(r->f, " %s %s ", ipkw(fam), what);
-	for (i = 0; i < n; i++) {
-		if (v[i].addr.family != af)
-			continue;
-		fprintf(r->f, "%s%s", sep, prefix_str(&v[i], buf));
-		sep = ", ";
-	}
-	fputs(" }", r->f);
-}
-
-static void
-put_ports(struct rend *r, const char *what, const struct conf_portrange *v,
-    unsigned int n)
-{
-	unsigned int i;
-
-	fprintf(r->f, " th %s { ", what);
-	for (i = 0; i < n; i++) {
-		if (v[i].lo == v[i].hi)
-			fprintf(r->f, "%s%u", i ? ", " : "", v[i].lo);
-		else
-			fprintf(r->f, "%s%u-%u", i ? ", " : "", v[i].lo,
-			    v[i].hi);
-	}
-	fputs(" }", r->f);
-}
-
-static bool
-has_family(const struct prefix *v, unsigned int n, int fam)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].addr.family == (fam == 4 ? AF_INET : AF_INET6))
-			return true;
-	return false;
-}
-
-/* One config rule: one nft rule, or one per address family it names. */
-static void
-render_conf_rule(struct rend *r, const struct conf_rule *cr)
-{
-	char pbuf[8];
-	const char *target;
-	char tbuf[FW_NAME_MAX];
-	int fam;
-	bool any = cr->nsrc == 0 && cr->ndst == 0;
-
-	if ((cr->nsport || cr->ndport) && !proto_has_ports(cr->proto)) {
-		r->err = -EINVAL;
-		return;
-	}
-	switch (cr->policy) {
-	case POLICY_DEFAULT:
-		target = "choose";
-		break;
-	case POLICY_MAIN:
-		target = "bypass";
-		break;
-	case POLICY_UNREACHABLE:
-		target = "unreachable";
-		break;
-	default:
-		if (cr->policy < 0 ||
-		    (unsigned int)cr->policy >= r->c->npolicies) {
-			r->err = -EINVAL;
-			return;
-		}
-		snprintf(tbuf, sizeof(tbuf), "pol_%s",
-		    r->c->policies[cr->policy].name);
-		target = tbuf;
-		break;
-	}
-	for (fam = any ? 0 : 4; fam <= 6; fam += any ? 7 : 2) {
-		if (!any && ((cr->nsrc && !has_family(cr->src, cr->nsrc, fam)) ||
-		    (cr->ndst && !has_family(cr->dst, cr->ndst, fam))))
-			continue;
-		fprintf(r->f, "add rule " TBL " rules");
-		if (fam != 0)
-			fprintf(r->f, " meta nfproto ipv%d", fam);
-		if (cr->iif[0] != '\0')
-			fprintf(r->f, " iifname \"%s\"", cr->iif);
-		if (cr->nsrc)
-			put_prefixes(r, "saddr", cr->src, cr->nsrc, fam);
-		if (cr->ndst)
-			put_prefixes(r, "daddr", cr->dst, cr->ndst, fam);
-		if (cr->proto)
-			fprintf(r->f, " meta l4proto %s",
-			    proto_name(cr->proto, pbuf, sizeof(pbuf)));
-		else if (cr->nsport || cr->ndport)
-			fputs(" meta l4proto " PORT_PROTOS, r->f);
-		if (cr->nsport)
-			put_ports(r, "sport", cr->sport, cr->nsport);
-		if (cr->ndport)
-			put_ports(r, "dport", cr->dport, cr->ndport);
-		fprintf(r->f, " goto %s\n", target);
-	}
 }
 
 /* The rules that keep a connection's uplink, in prerouting and output. */
@@ -474,7 +172,7 @@ render_restore(struct rend *r, const char *chain, const char *what)
 static void
 render_bypass_dst(struct rend *r, const char *chain, bool output)
 {
-	rule(r, chain, "fib daddr type { local, broadcast, multicast } "
+	fw_rule(r, chain, "fib daddr type { local, broadcast, multicast } "
 	    "return");
 	if (r->c->nlinks > 0) {
 		fprintf(r->f, "add rule " TBL " %s %s != ", chain,
@@ -507,16 +205,16 @@ render_prerouting(struct rend *r)
 
 		fw_counter_name(c->links[i].name, false, cnt, sizeof(cnt));
 		if (!iface_shared(c, i))
-			rule(r, ch, "iifname \"%s\" counter name \"%s\"",
+			fw_rule(r, ch, "iifname \"%s\" counter name \"%s\"",
 			    c->links[i].ifname, cnt);
 		else if (pl->has_gw_mac)
-			rule(r, ch, "iifname \"%s\" ether saddr "
+			fw_rule(r, ch, "iifname \"%s\" ether saddr "
 			    "%02x:%02x:%02x:%02x:%02x:%02x counter name \"%s\"",
 			    c->links[i].ifname, m[0], m[1], m[2], m[3], m[4],
 			    m[5], cnt);
 	}
 	render_restore(r, ch, "ct mark");
-	rule(r, ch, "ct state != new return");
+	fw_rule(r, ch, "ct state != new return");
 	/* inbound: the connection is the uplink's it arrived over */
 	for (i = 0; i < c->nlinks; i++) {
 		const struct plan_link *pl = &p->links[i];
@@ -527,7 +225,7 @@ render_prerouting(struct rend *r)
 			continue;
 		}
 		if (pl->has_gw_mac)
-			rule(r, ch, "iifname \"%s\" ether saddr "
+			fw_rule(r, ch, "iifname \"%s\" ether saddr "
 			    "%02x:%02x:%02x:%02x:%02x:%02x goto mark_%s",
 			    c->links[i].ifname, m[0], m[1], m[2], m[3], m[4],
 			    m[5], c->links[i].name);
@@ -552,7 +250,7 @@ render_prerouting(struct rend *r)
 	put_lan_ifaces(r, false);
 	fputs(" return\n", r->f);
 	render_bypass_dst(r, ch, false);
-	rule(r, ch, "goto rules");
+	fw_rule(r, ch, "goto rules");
 }
 
 static void
@@ -568,12 +266,12 @@ render_output(struct rend *r)
 	render_restore(r, ch, "ct mark");
 	/* a mark the socket chose (SO_MARK: probes) is kept */
 	render_restore(r, ch, "meta mark");
-	rule(r, ch, "meta mark and 0x%08x != 0 return", r->mask);
-	rule(r, ch, "ct state != new return");
+	fw_rule(r, ch, "meta mark and 0x%08x != 0 return", r->mask);
+	fw_rule(r, ch, "ct state != new return");
 	render_bypass_dst(r, ch, true);
 	/* uplinkctl exec LINK: the command runs in the link's cgroup */
 	for (i = 0; p->exec_cgroups && i < c->nlinks; i++)
-		rule(r, ch, "socket cgroupv2 level 2 \"uplinkd.exec/%s\" "
+		fw_rule(r, ch, "socket cgroupv2 level 2 \"uplinkd.exec/%s\" "
 		    "goto mark_%s", c->links[i].name, c->links[i].name);
 	/* a socket bound to a link's address routes through its table */
 	sep = "";
@@ -615,7 +313,7 @@ render_output(struct rend *r)
 	}
 	if (n > 0)
 		fputs(" }\n", r->f);
-	rule(r, ch, "goto rules");
+	fw_rule(r, ch, "goto rules");
 }
 
 static void
@@ -631,17 +329,17 @@ render_postrouting(struct rend *r)
 
 		fw_counter_name(c->links[i].name, true, cnt, sizeof(cnt));
 		if (!iface_shared(c, i)) {
-			rule(r, "postrouting", "oifname \"%s\" counter name "
+			fw_rule(r, "postrouting", "oifname \"%s\" counter name "
 			    "\"%s\"", c->links[i].ifname, cnt);
 			continue;
 		}
 		/* on a shared interface, by the gateway routed to */
 		if (addr_is_set(&pl->v4.gateway))
-			rule(r, "postrouting", "oifname \"%s\" rt ip nexthop %s "
+			fw_rule(r, "postrouting", "oifname \"%s\" rt ip nexthop %s "
 			    "counter name \"%s\"", c->links[i].ifname,
 			    addr_str(&pl->v4.gateway, buf), cnt);
 		if (addr_is_set(&pl->v6.gateway))
-			rule(r, "postrouting", "oifname \"%s\" rt ip6 nexthop "
+			fw_rule(r, "postrouting", "oifname \"%s\" rt ip6 nexthop "
 			    "%s counter name \"%s\"", c->links[i].ifname,
 			    addr_str(&pl->v6.gateway, buf), cnt);
 	}
@@ -730,7 +428,7 @@ render_nat(struct rend *r)
 		/* a local socket re-routed by mark to this link leaves with
 		 * the source of the route it first took: re-source it */
 		for (fam = 4; fam <= 6; fam += 2) {
-			const struct plan_family *pf = family(pl, fam);
+			const struct plan_family *pf = fw_family(pl, fam);
 			struct prefix own;
 
 			if (!pf->usable || !addr_is_set(&pf->addr))
@@ -743,7 +441,7 @@ render_nat(struct rend *r)
 				own.len = fam == 4 ? 32 : 128;
 			}
 			nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
-			    "type local masquerade", cl->ifname, ipkw(fam),
+			    "type local masquerade", cl->ifname, fw_ipkw(fam),
 			    prefix_str(&own, buf));
 		}
 	}
@@ -877,8 +575,8 @@ fw_render(const struct conf *c, const struct plan *p,
 		render_mark_chain(&r, name, p->links[i].mark);
 	}
 	render_mark_chain(&r, "bypass", r.bypass);
-	rule(&r, "unreachable", "meta l4proto tcp reject with tcp reset");
-	rule(&r, "unreachable", "reject with icmpx admin-prohibited");
+	fw_rule(&r, "unreachable", "meta l4proto tcp reject with tcp reset");
+	fw_rule(&r, "unreachable", "reject with icmpx admin-prohibited");
 
 	render_prerouting(&r);
 	render_output(&r);
@@ -886,8 +584,8 @@ fw_render(const struct conf *c, const struct plan *p,
 	render_nat(&r);
 
 	for (i = 0; i < c->nrules && r.err == 0; i++)
-		render_conf_rule(&r, &c->rules[i]);
-	rule(&r, "rules", "goto choose");
+		fw_render_conf_rule(&r, &c->rules[i]);
+	fw_rule(&r, "rules", "goto choose");
 
 	all = calloc(c->nlinks + 1, sizeof(*all));
 	if (all == NULL)
@@ -895,13 +593,13 @@ fw_render(const struct conf *c, const struct plan *p,
 	for (i = 0; all != NULL && i < c->nlinks; i++)
 		all[i] = i;
 	if (r.err == 0)
-		render_policy(&r, "choose", "default", all, c->nlinks,
+		fw_render_policy(&r, "choose", "default", all, c->nlinks,
 		    c->balance, 0);
 	for (i = 0; i < c->npolicies && r.err == 0; i++) {
 		const struct conf_policy *po = &c->policies[i];
 
 		snprintf(name, sizeof(name), "pol_%s", po->name);
-		render_policy(&r, name, po->name, po->links, po->nlinks,
+		fw_render_policy(&r, name, po->name, po->links, po->nlinks,
 		    po->balance, po->sticky_s);
 	}
 	free(all);

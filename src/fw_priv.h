@@ -1,15 +1,58 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Shared by fw.c (rendering) and fw_objs.c (the table's objects and their
- * names); not for other modules.
+ * Shared by fw.c (rendering the table), fw_policy.c (rendering policies and
+ * config rules) and fw_objs.c (the table's objects and their names); not
+ * for other modules.
  */
 #ifndef UPLINKD_FW_PRIV_H
 #define UPLINKD_FW_PRIV_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "fw.h"
+
+#define TBL	"inet " FW_TABLE
+
+/* Protocols whose ports `th sport`/`th dport` read. */
+#define PORT_PROTOS	"{ tcp, udp, udplite, sctp, dccp }"
+
+/* Rendering state: the text so far, the mask and its complement. */
+struct rend {
+	FILE *f;
+	const struct conf *c;
+	const struct plan *p;
+	uint32_t mask, keep;	/* keep = ~mask */
+	uint32_t bypass;
+	char **nat;		/* nat rules written, to skip duplicates */
+	unsigned int nnat;
+	int err;		/* first failure: -ENOMEM, -EINVAL */
+};
+
+/* "add rule inet uplinkd CHAIN <fmt...>\n" */
+void fw_rule(struct rend *r, const char *chain, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static inline const struct plan_family *
+fw_family(const struct plan_link *pl, int fam)
+{
+	return fam == 4 ? &pl->v4 : &pl->v6;
+}
+
+static inline const char *
+fw_ipkw(int fam)
+{
+	return fam == 4 ? "ip" : "ip6";
+}
+
+/* A policy chain choosing among links idx[0..n-1] (fw_policy.c). */
+void fw_render_policy(struct rend *r, const char *chain, const char *polname,
+    const unsigned int *idx, unsigned int n, enum conf_balance b,
+    unsigned int sticky_s);
+/* One config rule into chain "rules" (fw_policy.c). */
+void fw_render_conf_rule(struct rend *r, const struct conf_rule *cr);
 
 /* "sticky4_600_web_isp1": the set of a policy's sticky pairs on one link,
  * for one family (4 or 6); the timeout is part of the name (re-adding a set

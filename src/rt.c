@@ -3,10 +3,8 @@
  * rtnetlink I/O (see rt.h): a blocking request socket that asks for
  * extended, capped acks and reads each reply with the request's own seq and
  * portid, and a non-blocking event socket subscribed to the link, address,
- * route, rule and nexthop groups whose messages keep a struct kstate mirror
- * current. Where the kernel changes state without a notification (nexthops
- * flushed when their device loses carrier or goes down, IPv4 routes flushed
- * with a device going down) the mirror does the same.
+ * route, rule, nexthop and neighbour groups whose messages keep a struct
+ * kstate mirror current, by mirror.c's rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,12 +18,9 @@
 #include <linux/rtnetlink.h>
 
 #include "log.h"
+#include "mirror.h"
 #include "rt.h"
 #include "rtmsg.h"
-
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP	0x10000	/* linux/if.h, which clashes with net/if.h */
-#endif
 
 #define RT_RECV_BUFSZ	(64 * 1024)	/* > the kernel's 32 KiB dump skb */
 #define RT_EVENT_RCVBUF	(4 * 1024 * 1024)
@@ -36,10 +31,8 @@ struct rt {
 	struct mnl_socket *ev;
 	uint32_t portid;	/* of req */
 	uint32_t seq;
-	uint32_t table_lo, table_hi;
+	struct mirror_filter filter;
 	char *buf;		/* RT_RECV_BUFSZ */
-	char neigh_if[RT_NEIGH_IFS][IFNAMSIZ];	/* rt_set_neigh_filter */
-	unsigned int nneigh_if;
 };
 
 static int
@@ -118,8 +111,7 @@ rt_open(int events)
 		goto err_buf;
 	}
 	rt->seq = time(NULL);
-	rt->table_lo = 1;
-	rt->table_hi = 0;
+	mirror_filter_init(&rt->filter);
 	if ((err = open_req(rt)) < 0)
 		goto err_req;
 	if (events && (err = open_events(rt)) < 0)
@@ -160,16 +152,8 @@ rt_event_fd(const struct rt *rt)
 void
 rt_set_route_filter(struct rt *rt, uint32_t table_lo, uint32_t table_hi)
 {
-	rt->table_lo = table_lo;
-	rt->table_hi = table_hi;
-}
-
-static bool
-route_wanted(const struct rt *rt, const struct kroute *r)
-{
-	if (r->table >= rt->table_lo && r->table <= rt->table_hi)
-		return true;
-	return r->dst.len == 0 && r->table != RT_TABLE_LOCAL;
+	rt->filter.table_lo = table_lo;
+	rt->filter.table_hi = table_hi;
 }
 
 /* Replies: the error (and extended ack) of NLMSG_ERROR and NLMSG_DONE. */
@@ -310,60 +294,20 @@ struct dump_ctx {
 	int err;		/* first local failure (-ENOMEM) */
 };
 
-static bool neigh_wanted(const struct rt *rt, const struct kstate *s,
-    const struct kneigh *n);
-
 static int
 dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *ctx = data;
-	union {
-		struct klink l;
-		struct kaddr a;
-		struct kroute r;
-		struct krule ru;
-		struct knh n;
-		struct kneigh ne;
-	} o;
-	int ret, err = 0;
+	int err;
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		ctx->rep.intr = true;
-	switch (nlh->nlmsg_type) {
-	case RTM_NEWLINK:
-		if ((ret = rtmsg_parse_link(nlh, &o.l)) == 0)
-			err = kstate_add_link(ctx->s, &o.l);
-		break;
-	case RTM_NEWADDR:
-		if ((ret = rtmsg_parse_addr(nlh, &o.a)) == 0)
-			err = kstate_add_addr(ctx->s, &o.a);
-		break;
-	case RTM_NEWROUTE:
-		if ((ret = rtmsg_parse_route(nlh, &o.r)) == 0 &&
-		    route_wanted(ctx->rt, &o.r))
-			err = kstate_add_route(ctx->s, &o.r);
-		break;
-	case RTM_NEWRULE:
-		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) == 0)
-			err = kstate_add_rule(ctx->s, &o.ru);
-		break;
-	case RTM_NEWNEXTHOP:
-		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
-			err = kstate_add_nh(ctx->s, &o.n);
-		break;
-	case RTM_NEWNEIGH:
-		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0 &&
-		    neigh_wanted(ctx->rt, ctx->s, &o.ne))
-			err = kstate_add_neigh(ctx->s, &o.ne);
-		break;
-	default:
-		return MNL_CB_OK;
-	}
-	if (ret < 0)
+	err = mirror_dump_msg(ctx->s, &ctx->rt->filter, nlh);
+	if (err == -EINVAL)
 		log_warnx("rt: skipping a malformed message of type %u",
 		    nlh->nlmsg_type);
 	/* read on to the end of the dump even after a failure */
-	if (err && !ctx->err)
+	else if (err && !ctx->err)
 		ctx->err = err;
 	return MNL_CB_OK;
 }
@@ -384,28 +328,7 @@ dump_one(struct rt *rt, struct dump_ctx *ctx, uint16_t type)
 void
 rt_set_neigh_filter(struct rt *rt, const char *const *ifnames, unsigned int n)
 {
-	unsigned int i;
-
-	rt->nneigh_if = n < RT_NEIGH_IFS ? n : RT_NEIGH_IFS;
-	for (i = 0; i < rt->nneigh_if; i++)
-		snprintf(rt->neigh_if[i], sizeof(rt->neigh_if[i]), "%s",
-		    ifnames[i]);
-}
-
-/* Neighbours of the uplinks only: a LAN's hosts would churn the mirror. */
-static bool
-neigh_wanted(const struct rt *rt, const struct kstate *s,
-    const struct kneigh *n)
-{
-	const struct klink *l = kstate_link_by_index(s, n->ifindex);
-	unsigned int i;
-
-	if (!l)
-		return false;
-	for (i = 0; i < rt->nneigh_if; i++)
-		if (strcmp(rt->neigh_if[i], l->ifname) == 0)
-			return true;
-	return false;
+	mirror_filter_neighs(&rt->filter, ifnames, n);
 }
 
 int
@@ -453,202 +376,12 @@ rt_dump(struct rt *rt, struct kstate *s)
 
 /* Events. */
 
-static bool
-klink_eq(const struct klink *a, const struct klink *b)
-{
-	return a->ifindex == b->ifindex &&
-	    strcmp(a->ifname, b->ifname) == 0 && a->flags == b->flags &&
-	    a->carrier == b->carrier && a->pointopoint == b->pointopoint &&
-	    a->has_mac == b->has_mac &&
-	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0;
-}
-
-static bool
-kaddr_eq(const struct kaddr *a, const struct kaddr *b)
-{
-	return a->ifindex == b->ifindex && prefix_eq(&a->local, &b->local) &&
-	    addr_eq(&a->peer, &b->peer) && a->scope == b->scope &&
-	    a->flags == b->flags;
-}
-
-static bool
-have_link(const struct kstate *s, const struct klink *l)
-{
-	const struct klink *o = kstate_link_by_index(s, l->ifindex);
-
-	return o && klink_eq(o, l);
-}
-
-static bool
-have_addr(const struct kstate *s, const struct kaddr *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->naddrs; i++)
-		if (kaddr_eq(&s->addrs[i], a))
-			return true;
-	return false;
-}
-
-static bool
-have_route(const struct kstate *s, const struct kroute *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nroutes; i++)
-		if (kroute_eq(&s->routes[i], r) &&
-		    s->routes[i].flags == r->flags)
-			return true;
-	return false;
-}
-
-static bool
-have_nh(const struct kstate *s, const struct knh *n)
-{
-	const struct knh *o = kstate_find_nh(s, n->id);
-
-	return o && knh_eq(o, n);
-}
-
-static unsigned int
-kstate_size(const struct kstate *s)
-{
-	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
-	    s->nneighs;
-}
-
-/*
- * What the kernel flushes without telling: the nexthops of a device that
- * goes down or loses carrier (with their group memberships and routes) and
- * the IPv4 routes of a device that goes down.
- */
-static void
-flush_link(struct kstate *s, const struct klink *l, bool gone)
-{
-	bool down = gone || !(l->flags & IFF_UP);
-	bool nocarrier = down || !(l->flags & (IFF_RUNNING | IFF_LOWER_UP));
-	unsigned int i;
-
-	if (!nocarrier)
-		return;
-	for (i = 0; i < s->nnhs;)
-		if (!s->nhs[i].is_group && s->nhs[i].oif == l->ifindex) {
-			kstate_drop_nh(s, s->nhs[i].id);
-			i = 0;
-		} else
-			i++;
-	if (!down)
-		return;
-	for (i = 0; i < s->nroutes;)
-		if (s->routes[i].family == AF_INET &&
-		    s->routes[i].oif == l->ifindex)
-			kstate_del_route(s, &s->routes[i]);
-		else
-			i++;
-}
-
 struct event_ctx {
-	struct rt *rt;
+	const struct rt *rt;
 	struct kstate *s;
 	int changed;
 	int err;
 };
-
-static int
-event_apply(struct event_ctx *ctx, const struct nlmsghdr *nlh)
-{
-	struct kstate *s = ctx->s;
-	union {
-		struct klink l;
-		struct kaddr a;
-		struct kroute r;
-		struct krule ru;
-		struct knh n;
-		struct kneigh ne;
-	} o;
-	unsigned int before = kstate_size(s);
-	int ret;
-
-	switch (nlh->nlmsg_type) {
-	case RTM_NEWLINK:
-		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0)
-			break;
-		if (have_link(s, &o.l))
-			return 0;
-		/* a rename is a replace: same ifindex */
-		flush_link(s, &o.l, false);
-		return kstate_add_link(s, &o.l) < 0 ? -ENOMEM : 1;
-	case RTM_DELLINK:
-		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0)
-			break;
-		flush_link(s, &o.l, true);
-		kstate_del_link(s, o.l.ifindex);
-		break;
-	case RTM_NEWADDR:
-		if ((ret = rtmsg_parse_addr(nlh, &o.a)) != 0 ||
-		    have_addr(s, &o.a))
-			break;
-		return kstate_add_addr(s, &o.a) < 0 ? -ENOMEM : 1;
-	case RTM_DELADDR:
-		if ((ret = rtmsg_parse_addr(nlh, &o.a)) == 0)
-			kstate_del_addr(s, &o.a);
-		break;
-	case RTM_NEWROUTE:
-		if ((ret = rtmsg_parse_route(nlh, &o.r)) != 0 ||
-		    !route_wanted(ctx->rt, &o.r) || have_route(s, &o.r))
-			break;
-		return kstate_add_route(s, &o.r) < 0 ? -ENOMEM : 1;
-	case RTM_DELROUTE:
-		if ((ret = rtmsg_parse_route(nlh, &o.r)) == 0)
-			kstate_del_route(s, &o.r);
-		break;
-	case RTM_NEWRULE:
-		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) != 0 ||
-		    kstate_has_rule(s, &o.ru))
-			break;
-		return kstate_add_rule(s, &o.ru) < 0 ? -ENOMEM : 1;
-	case RTM_DELRULE:
-		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) == 0)
-			kstate_del_rule(s, &o.ru);
-		break;
-	case RTM_NEWNEXTHOP:
-		if ((ret = rtmsg_parse_nh(nlh, &o.n)) != 0 ||
-		    have_nh(s, &o.n))
-			break;
-		return kstate_add_nh(s, &o.n) < 0 ? -ENOMEM : 1;
-	case RTM_DELNEXTHOP:
-		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
-			kstate_drop_nh(s, o.n.id);
-		break;
-	case RTM_NEWNEIGH: {
-		const struct kneigh *have;
-
-		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 1 &&
-		    o.ne.ifindex > 0) {
-			/* no longer resolved: forget it */
-			kstate_del_neigh(s, &o.ne);
-			ret = 0;
-			break;
-		}
-		if (ret != 0 || !neigh_wanted(ctx->rt, s, &o.ne))
-			break;
-		have = kstate_neigh(s, o.ne.ifindex, &o.ne.addr);
-		if (have && memcmp(have->mac, o.ne.mac, sizeof(o.ne.mac)) == 0)
-			break;
-		return kstate_add_neigh(s, &o.ne) < 0 ? -ENOMEM : 1;
-	}
-	case RTM_DELNEIGH:
-		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
-			kstate_del_neigh(s, &o.ne);
-		break;
-	default:
-		return 0;
-	}
-	if (ret < 0)
-		log_warnx("rt: skipping a malformed event of type %u",
-		    nlh->nlmsg_type);
-	return kstate_size(s) != before;
-}
 
 static int
 event_cb(const struct nlmsghdr *nlh, void *data)
@@ -656,7 +389,12 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	struct event_ctx *ctx = data;
 	int ret;
 
-	ret = event_apply(ctx, nlh);
+	ret = mirror_event(ctx->s, &ctx->rt->filter, nlh);
+	if (ret == -EINVAL) {
+		log_warnx("rt: skipping a malformed event of type %u",
+		    nlh->nlmsg_type);
+		return MNL_CB_OK;
+	}
 	if (ret < 0) {
 		ctx->err = ret;
 		return MNL_CB_ERROR;

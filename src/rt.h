@@ -32,8 +32,7 @@ int rt_event_fd(const struct rt *rt);	/* -1 without events */
 void rt_set_route_filter(struct rt *rt, uint32_t table_lo, uint32_t table_hi);
 
 /* Which interfaces' neighbour entries the mirror keeps (copied; at most
- * RT_NEIGH_IFS); default none. */
-#define RT_NEIGH_IFS 256
+ * MIRROR_NEIGH_IFS); default none. */
 void rt_set_neigh_filter(struct rt *rt, const char *const *ifnames,
     unsigned int n);
 

@@ -1,29 +1,41 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer target for the kernel mirror (kobj.c) fed by a netlink event
- * stream: every message is parsed (rtmsg.c) and applied as rt.c applies
- * events, RTM_NEW* adding or replacing and RTM_DEL* removing, over a
- * state that lives across the messages of one input. Any sequence of
- * adds, replaces and deletes must keep the mirror consistent: one link per
- * ifindex, one nexthop per id, and a deleted object really gone; the
- * mirror is freed at the end, so LeakSanitizer sees what it loses.
+ * libFuzzer target for the kernel mirror (mirror.c, over kobj.c) fed a
+ * netlink stream: each message goes through mirror_dump_msg() when it has
+ * NLM_F_MULTI (a dump's part) and through mirror_event() otherwise, as rt.c
+ * does, over a state that lives across the messages of one input. Any
+ * sequence of adds, replaces and deletes must keep the mirror consistent:
+ * one link per ifindex, one nexthop per id, a deleted object really gone
+ * (with a link's addresses, routes and neighbours; with a nexthop its group
+ * memberships), an event that reports no change changing nothing, and every
+ * event idempotent (applied again, it changes nothing). The mirror is freed
+ * at the end, so LeakSanitizer sees what it loses.
  * Seeds: tests/unit/rtmsg_seeds/ (dumps) and tests/fuzz/corpus/rtmsg/.
  *   clang -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *     tests/fuzz/fuzz_netlink_stream.c src/rtmsg.c src/kobj.c src/addr.c \
- *     -lmnl
+ *     tests/fuzz/fuzz_netlink_stream.c src/mirror.c src/rtmsg.c \
+ *     src/kobj.c src/addr.c -lmnl
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
 #include "kobj.h"
+#include "mirror.h"
 #include "rtmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned int
+size_of(const struct kstate *s)
+{
+	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
+	    s->nneighs;
+}
 
 static void
 check_unique(const struct kstate *s)
@@ -40,87 +52,90 @@ check_unique(const struct kstate *s)
 				abort();
 }
 
+/* After a delete that parsed: what it named is gone. */
 static void
-apply(struct kstate *s, const struct nlmsghdr *nlh)
+check_deleted(const struct kstate *s, const struct nlmsghdr *nlh)
 {
 	union {
 		struct klink l;
-		struct kaddr a;
 		struct kroute r;
-		struct krule ru;
 		struct knh n;
-		struct kneigh ne;
 	} o;
-	unsigned int i;
+	unsigned int i, j;
 
 	memset(&o, 0, sizeof(o));
 	switch (nlh->nlmsg_type) {
-	case RTM_NEWLINK:
-		if (rtmsg_parse_link(nlh, &o.l) == 0)
-			kstate_add_link(s, &o.l);
-		break;
 	case RTM_DELLINK:
-		if (rtmsg_parse_link(nlh, &o.l) == 0) {
-			kstate_del_link(s, o.l.ifindex);
-			kstate_del_links_objects(s, o.l.ifindex);
-			if (kstate_link_by_index(s, o.l.ifindex))
+		if (rtmsg_parse_link(nlh, &o.l) != 0)
+			return;
+		if (kstate_link_by_index(s, o.l.ifindex))
+			abort();
+		for (i = 0; i < s->naddrs; i++)
+			if (s->addrs[i].ifindex == o.l.ifindex)
 				abort();
-		}
-		break;
-	case RTM_NEWADDR:
-		if (rtmsg_parse_addr(nlh, &o.a) == 0)
-			kstate_add_addr(s, &o.a);
-		break;
-	case RTM_DELADDR:
-		if (rtmsg_parse_addr(nlh, &o.a) == 0)
-			kstate_del_addr(s, &o.a);
-		break;
-	case RTM_NEWROUTE:
-		if (rtmsg_parse_route(nlh, &o.r) == 0)
-			kstate_add_route(s, &o.r);
+		for (i = 0; i < s->nroutes; i++)
+			if (s->routes[i].oif == o.l.ifindex)
+				abort();
+		for (i = 0; i < s->nneighs; i++)
+			if (s->neighs[i].ifindex == o.l.ifindex)
+				abort();
 		break;
 	case RTM_DELROUTE:
-		if (rtmsg_parse_route(nlh, &o.r) == 0) {
-			kstate_del_route(s, &o.r);
-			for (i = 0; i < s->nroutes; i++)
-				if (kroute_same(&s->routes[i], &o.r))
-					abort();
-		}
-		break;
-	case RTM_NEWRULE:
-		if (rtmsg_parse_rule(nlh, &o.ru) == 0)
-			kstate_add_rule(s, &o.ru);
-		break;
-	case RTM_DELRULE:
-		if (rtmsg_parse_rule(nlh, &o.ru) == 0)
-			kstate_del_rule(s, &o.ru);
-		break;
-	case RTM_NEWNEXTHOP:
-		if (rtmsg_parse_nh(nlh, &o.n) == 0)
-			kstate_add_nh(s, &o.n);
+		if (rtmsg_parse_route(nlh, &o.r) != 0)
+			return;
+		for (i = 0; i < s->nroutes; i++)
+			if (kroute_same(&s->routes[i], &o.r))
+				abort();
 		break;
 	case RTM_DELNEXTHOP:
-		if (rtmsg_parse_nh(nlh, &o.n) == 0) {
-			kstate_del_nh(s, o.n.id);
-			for (i = 0; i < s->nnhs; i++)
-				if (s->nhs[i].id == o.n.id)
+		if (rtmsg_parse_nh(nlh, &o.n) != 0)
+			return;
+		for (i = 0; i < s->nnhs; i++) {
+			if (s->nhs[i].id == o.n.id)
+				abort();
+			for (j = 0; j < s->nhs[i].nmembers; j++)
+				if (s->nhs[i].members[j].id == o.n.id)
 					abort();
 		}
 		break;
-	case RTM_NEWNEIGH:
-		if (rtmsg_parse_neigh(nlh, &o.ne) == 0)
-			kstate_add_neigh(s, &o.ne);
-		break;
-	case RTM_DELNEIGH:
-		if (rtmsg_parse_neigh(nlh, &o.ne) == 0)
-			kstate_del_neigh(s, &o.ne);
-		break;
 	}
+}
+
+static void
+apply(struct kstate *s, const struct mirror_filter *f,
+    const struct nlmsghdr *nlh)
+{
+	unsigned int before = size_of(s);
+	int ret, again;
+
+	if (nlh->nlmsg_flags & NLM_F_MULTI) {
+		ret = mirror_dump_msg(s, f, nlh);
+		if (ret != 0 && ret != -EINVAL && ret != -ENOMEM)
+			abort();
+		return;
+	}
+	ret = mirror_event(s, f, nlh);
+	if (ret != 0 && ret != 1 && ret != -EINVAL && ret != -ENOMEM)
+		abort();
+	if (ret == -ENOMEM)
+		return;
+	if (ret != 1 && size_of(s) != before)
+		abort();	/* changed, but said it did not */
+	if (ret >= 0)
+		check_deleted(s, nlh);
+	before = size_of(s);
+	again = mirror_event(s, f, nlh);
+	if (again == 1 || size_of(s) != before)
+		abort();	/* not idempotent */
+	if ((ret == -EINVAL) != (again == -EINVAL))
+		abort();
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const uplinks[] = { "wan1", "wan2", "eth0" };
+	struct mirror_filter f;
 	const struct nlmsghdr *nlh;
 	struct kstate s;
 	void *buf;
@@ -134,11 +149,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	len = (int)size;
 	kstate_init(&s);
+	mirror_filter_init(&f);
+	f.table_lo = 1000;
+	f.table_hi = 1256;
+	mirror_filter_neighs(&f, uplinks, 3);
 	/* as in fuzz_rtmsg.c: libmnl 1.0.4's mnl_nlmsg_ok() lets
 	 * nlmsg_len >= 2^31 through; the kernel never sends that */
 	for (nlh = buf; mnl_nlmsg_ok(nlh, len) && nlh->nlmsg_len <= size;
 	    nlh = mnl_nlmsg_next(nlh, &len)) {
-		apply(&s, nlh);
+		apply(&s, &f, nlh);
 		check_unique(&s);
 	}
 	kstate_clear(&s);

@@ -16,24 +16,7 @@
 #include <linux/rtnetlink.h>
 
 #include "kobj.h"
-
-static struct prefix
-P(const char *s)
-{
-	struct prefix p;
-
-	assert_int_equal(prefix_parse(s, &p), 0);
-	return p;
-}
-
-static struct addr
-A(const char *s)
-{
-	struct addr a;
-
-	assert_int_equal(addr_parse(s, &a), 0);
-	return a;
-}
+#include "testaddr.h"
 
 static struct kroute
 route(uint32_t table, const char *dst, int oif, uint32_t prio)

@@ -24,31 +24,9 @@
 #include <linux/rtnetlink.h>
 
 #include "rtmsg.h"
+#include "testaddr.h"
 
 #define IFF_LOWER_UP_	0x10000
-
-static union {
-	char b[RTMSG_BUFSZ];
-	struct nlmsghdr align;
-} mbuf;
-
-static struct addr
-A(const char *s)
-{
-	struct addr a;
-
-	assert_int_equal(addr_parse(s, &a), 0);
-	return a;
-}
-
-static struct prefix
-P(const char *s)
-{
-	struct prefix p;
-
-	assert_int_equal(prefix_parse(s, &p), 0);
-	return p;
-}
 
 static struct prefix
 P0(int family)
@@ -480,18 +458,6 @@ test_roundtrip_nh(void **state)
 }
 
 /* Kernel-shaped messages. A tiny writer that can also lie. */
-
-static struct nlmsghdr *
-msg(uint16_t type, const void *hdr, size_t hdrlen)
-{
-	struct nlmsghdr *nlh;
-
-	memset(mbuf.b, 0, sizeof(mbuf.b));
-	nlh = mnl_nlmsg_put_header(mbuf.b);
-	nlh->nlmsg_type = type;
-	memcpy(mnl_nlmsg_put_extra_header(nlh, hdrlen), hdr, hdrlen);
-	return nlh;
-}
 
 /* An attribute whose nla_len says len_field whatever the payload. */
 static void

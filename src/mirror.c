@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: ISC */
+/* The kernel mirror's rules (see mirror.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/rtnetlink.h>
+
+#include "mirror.h"
+#include "rtmsg.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP	0x10000	/* linux/if.h, which clashes with net/if.h */
+#endif
+
+void
+mirror_filter_init(struct mirror_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->table_lo = 1;	/* an empty range */
+	f->table_hi = 0;
+}
+
+void
+mirror_filter_neighs(struct mirror_filter *f, const char *const *ifnames,
+    unsigned int n)
+{
+	unsigned int i;
+
+	f->nneigh_if = n < MIRROR_NEIGH_IFS ? n : MIRROR_NEIGH_IFS;
+	for (i = 0; i < f->nneigh_if; i++)
+		snprintf(f->neigh_if[i], sizeof(f->neigh_if[i]), "%s",
+		    ifnames[i]);
+}
+
+static bool
+route_wanted(const struct mirror_filter *f, const struct kroute *r)
+{
+	if (r->table >= f->table_lo && r->table <= f->table_hi)
+		return true;
+	return r->dst.len == 0 && r->table != RT_TABLE_LOCAL;
+}
+
+static bool
+neigh_wanted(const struct mirror_filter *f, const struct kstate *s,
+    const struct kneigh *n)
+{
+	const struct klink *l = kstate_link_by_index(s, n->ifindex);
+	unsigned int i;
+
+	if (!l)
+		return false;
+	for (i = 0; i < f->nneigh_if; i++)
+		if (strcmp(f->neigh_if[i], l->ifname) == 0)
+			return true;
+	return false;
+}
+
+union kobj_any {
+	struct klink l;
+	struct kaddr a;
+	struct kroute r;
+	struct krule ru;
+	struct knh n;
+	struct kneigh ne;
+};
+
+int
+mirror_dump_msg(struct kstate *s, const struct mirror_filter *f,
+    const struct nlmsghdr *nlh)
+{
+	union kobj_any o;
+	int ret;
+
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+		if ((ret = rtmsg_parse_link(nlh, &o.l)) == 0)
+			return kstate_add_link(s, &o.l);
+		break;
+	case RTM_NEWADDR:
+		if ((ret = rtmsg_parse_addr(nlh, &o.a)) == 0)
+			return kstate_add_addr(s, &o.a);
+		break;
+	case RTM_NEWROUTE:
+		if ((ret = rtmsg_parse_route(nlh, &o.r)) == 0)
+			return route_wanted(f, &o.r) ?
+			    kstate_add_route(s, &o.r) : 0;
+		break;
+	case RTM_NEWRULE:
+		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) == 0)
+			return kstate_add_rule(s, &o.ru);
+		break;
+	case RTM_NEWNEXTHOP:
+		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
+			return kstate_add_nh(s, &o.n);
+		break;
+	case RTM_NEWNEIGH:
+		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
+			return neigh_wanted(f, s, &o.ne) ?
+			    kstate_add_neigh(s, &o.ne) : 0;
+		break;
+	default:
+		return 0;
+	}
+	return ret < 0 ? -EINVAL : 0;
+}
+
+static bool
+klink_eq(const struct klink *a, const struct klink *b)
+{
+	return a->ifindex == b->ifindex &&
+	    strcmp(a->ifname, b->ifname) == 0 && a->flags == b->flags &&
+	    a->carrier == b->carrier && a->pointopoint == b->pointopoint &&
+	    a->has_mac == b->has_mac &&
+	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0;
+}
+
+static bool
+kaddr_eq(const struct kaddr *a, const struct kaddr *b)
+{
+	return a->ifindex == b->ifindex && prefix_eq(&a->local, &b->local) &&
+	    addr_eq(&a->peer, &b->peer) && a->scope == b->scope &&
+	    a->flags == b->flags;
+}
+
+static bool
+have_link(const struct kstate *s, const struct klink *l)
+{
+	const struct klink *o = kstate_link_by_index(s, l->ifindex);
+
+	return o && klink_eq(o, l);
+}
+
+static bool
+have_addr(const struct kstate *s, const struct kaddr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->naddrs; i++)
+		if (kaddr_eq(&s->addrs[i], a))
+			return true;
+	return false;
+}
+
+static bool
+have_route(const struct kstate *s, const struct kroute *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nroutes; i++)
+		if (kroute_eq(&s->routes[i], r) &&
+		    s->routes[i].flags == r->flags)
+			return true;
+	return false;
+}
+
+static bool
+have_nh(const struct kstate *s, const struct knh *n)
+{
+	const struct knh *o = kstate_find_nh(s, n->id);
+
+	return o && knh_eq(o, n);
+}
+
+static unsigned int
+kstate_size(const struct kstate *s)
+{
+	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
+	    s->nneighs;
+}
+
+/*
+ * What the kernel flushes without telling: the nexthops of a device that
+ * goes down or loses carrier (with their group memberships and routes) and
+ * the IPv4 routes of a device that goes down.
+ */
+static void
+flush_link(struct kstate *s, const struct klink *l, bool gone)
+{
+	bool down = gone || !(l->flags & IFF_UP);
+	bool nocarrier = down || !(l->flags & (IFF_RUNNING | IFF_LOWER_UP));
+	unsigned int i;
+
+	if (!nocarrier)
+		return;
+	for (i = 0; i < s->nnhs;)
+		if (!s->nhs[i].is_group && s->nhs[i].oif == l->ifindex) {
+			kstate_drop_nh(s, s->nhs[i].id);
+			i = 0;
+		} else
+			i++;
+	if (!down)
+		return;
+	for (i = 0; i < s->nroutes;)
+		if (s->routes[i].family == AF_INET &&
+		    s->routes[i].oif == l->ifindex)
+			kstate_del_route(s, &s->routes[i]);
+		else
+			i++;
+}
+
+static int
+added(int err)
+{
+	return err < 0 ? -ENOMEM : 1;
+}
+
+int
+mirror_event(struct kstate *s, const struct mirror_filter *f,
+    const struct nlmsghdr *nlh)
+{
+	union kobj_any o;
+	unsigned int before = kstate_size(s);
+	const struct kneigh *have;
+	int ret;
+
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0 ||
+		    have_link(s, &o.l))
+			break;
+		/* a rename is a replace: same ifindex */
+		flush_link(s, &o.l, false);
+		return added(kstate_add_link(s, &o.l));
+	case RTM_DELLINK:
+		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0)
+			break;
+		flush_link(s, &o.l, true);
+		kstate_del_link(s, o.l.ifindex);
+		break;
+	case RTM_NEWADDR:
+		if ((ret = rtmsg_parse_addr(nlh, &o.a)) != 0 ||
+		    have_addr(s, &o.a))
+			break;
+		return added(kstate_add_addr(s, &o.a));
+	case RTM_DELADDR:
+		if ((ret = rtmsg_parse_addr(nlh, &o.a)) == 0)
+			kstate_del_addr(s, &o.a);
+		break;
+	case RTM_NEWROUTE:
+		if ((ret = rtmsg_parse_route(nlh, &o.r)) != 0 ||
+		    !route_wanted(f, &o.r) || have_route(s, &o.r))
+			break;
+		return added(kstate_add_route(s, &o.r));
+	case RTM_DELROUTE:
+		if ((ret = rtmsg_parse_route(nlh, &o.r)) == 0)
+			kstate_del_route(s, &o.r);
+		break;
+	case RTM_NEWRULE:
+		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) != 0 ||
+		    kstate_has_rule(s, &o.ru))
+			break;
+		return added(kstate_add_rule(s, &o.ru));
+	case RTM_DELRULE:
+		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) == 0)
+			kstate_del_rule(s, &o.ru);
+		break;
+	case RTM_NEWNEXTHOP:
+		if ((ret = rtmsg_parse_nh(nlh, &o.n)) != 0 ||
+		    have_nh(s, &o.n))
+			break;
+		return added(kstate_add_nh(s, &o.n));
+	case RTM_DELNEXTHOP:
+		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
+			kstate_drop_nh(s, o.n.id);
+		break;
+	case RTM_NEWNEIGH:
+		ret = rtmsg_parse_neigh(nlh, &o.ne);
+		if (ret == 1 && o.ne.ifindex > 0) {
+			/* no longer resolved: forget it */
+			kstate_del_neigh(s, &o.ne);
+			ret = 0;
+			break;
+		}
+		if (ret != 0 || !neigh_wanted(f, s, &o.ne))
+			break;
+		have = kstate_neigh(s, o.ne.ifindex, &o.ne.addr);
+		if (have && memcmp(have->mac, o.ne.mac, sizeof(o.ne.mac)) == 0)
+			break;
+		return added(kstate_add_neigh(s, &o.ne));
+	case RTM_DELNEIGH:
+		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
+			kstate_del_neigh(s, &o.ne);
+		break;
+	default:
+		return 0;
+	}
+	if (ret < 0)
+		return -EINVAL;
+	return kstate_size(s) != before;
+}
