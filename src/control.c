@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "control.h"
-#include "control_setup.h"
+#include "ctlsetup.h"
 #include "ctlmsg.h"
 #include "log.h"
 #include "metrics.h"
@@ -305,7 +305,7 @@ do_exec_info(struct control *c, const struct ctl_request *req)
 
 	if (!info)
 		return ctlmsg_error("no such link: %s", req->link);
-	if ((rc = control_exec_cgroup(req->link, path, sizeof(path))) < 0) {
+	if ((rc = ctlsetup_exec_cgroup(req->link, path, sizeof(path))) < 0) {
 		json_decref(info);
 		return ctlmsg_error("cgroup for link %s: %s", req->link,
 		    rc == -ENOTSUP ? "no cgroup v2 hierarchy" :
@@ -650,7 +650,7 @@ control_new(sd_event *e, const char *path, const char *group,
 		rc = -ENOMEM;
 		goto err_path;
 	}
-	if ((c->fd = listen_unix(path, group)) < 0) {
+	if ((c->fd = ctlsetup_unix(path, group)) < 0) {
 		rc = c->fd;
 		goto err_listen;
 	}
@@ -698,7 +698,7 @@ control_metrics_listen(struct control *c, const char *hostport)
 
 	if (c->http_fd >= 0)
 		return -EALREADY;
-	if ((fd = listen_tcp(hostport)) < 0)
+	if ((fd = ctlsetup_tcp(hostport)) < 0)
 		return fd;
 	if ((rc = sd_event_add_io(c->e, &c->http_src, fd, EPOLLIN,
 	    listener_io, c)) < 0) {

@@ -71,14 +71,4 @@ void control_broadcast_rates(struct control *c, json_t *rates);
 bool control_watching(const struct control *c);
 unsigned int control_nclients(const struct control *c);
 
-/*
- * Make sure the cgroup v2 directory for `uplinkctl exec LINK` exists:
- * <cgroup2 root>/uplinkd.exec/<link>, mode 0755; its path in path (size
- * bytes). nftables matches it as `socket cgroupv2 level 2
- * "uplinkd.exec/<link>"`, and resolves that path when the ruleset is
- * loaded, so the daemon calls this for every link before loading it.
- * 0, -EINVAL (bad link name), -ENOTSUP (no cgroup2 mounted) or -errno.
- */
-int control_exec_cgroup(const char *link, char *path, size_t size);
-
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "ctlsetup.h"
 #include "conntrack.h"
 #include "dlink.h"
 #include "fw.h"
@@ -326,7 +327,7 @@ dlink_apply_firewall(struct daemon *d, struct plan *p)
 		bool ok = d->conf->nlinks > 0;
 
 		for (i = 0; i < d->conf->nlinks; i++)
-			if (control_exec_cgroup(d->conf->links[i].name, path,
+			if (ctlsetup_exec_cgroup(d->conf->links[i].name, path,
 			    sizeof(path)) < 0)
 				ok = false;
 		d->exec_cgroups = ok;
@@ -378,7 +379,7 @@ dlink_remove_firewall(struct daemon *d)
 		unsigned int i;
 
 		for (i = 0; i < d->conf->nlinks; i++)
-			if (control_exec_cgroup(d->conf->links[i].name, path,
+			if (ctlsetup_exec_cgroup(d->conf->links[i].name, path,
 			    sizeof(path)) == 0 && rmdir(path) == 0 &&
 			    (slash = strrchr(path, '/')) != NULL) {
 				*slash = '\0';

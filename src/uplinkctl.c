@@ -20,6 +20,7 @@
 #include "config.h"
 #include "conf.h"
 #include "control.h"
+#include "ctlsetup.h"
 #include "ctlmsg.h"
 #include "log.h"
 #include "fw.h"
@@ -456,7 +457,7 @@ enter_cgroup(const char *link)
 	char path[512], procs[600];
 	int fd, rc;
 
-	if ((rc = control_exec_cgroup(link, path, sizeof(path))) < 0) {
+	if ((rc = ctlsetup_exec_cgroup(link, path, sizeof(path))) < 0) {
 		if (rc == -ENOTSUP)
 			fprintf(stderr, "uplinkctl exec: needs a cgroup v2 "
 			    "hierarchy, and none is mounted\n");

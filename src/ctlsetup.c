@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * What the control side sets up outside the process (see control_setup.h
- * and control.h): the Unix socket with its directory, mode and group, after
- * making sure no other instance answers on it; the TCP listener of the
- * metrics endpoint; and the cgroups of `uplinkctl exec`.
+ * What the control side sets up outside the process (see ctlsetup.h): the
+ * Unix socket with its directory, mode and group, after making sure no
+ * other instance answers on it; the TCP listener of the metrics endpoint;
+ * and the cgroups of `uplinkctl exec`.
  */
 #include <errno.h>
 #include <grp.h>
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "control.h"
-#include "control_setup.h"
+#include "ctlsetup.h"
 #include "ctlmsg.h"
 #include "log.h"
 
@@ -80,7 +80,7 @@ check_other(const char *path, const struct sockaddr_un *sun)
 }
 
 int
-listen_unix(const char *path, const char *group)
+ctlsetup_unix(const char *path, const char *group)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct group *gr = NULL;
@@ -139,7 +139,7 @@ err_bind:
 /* A listening TCP socket on "ADDR:PORT" ("[V6]:PORT", ":PORT" for any),
  * non-blocking. The fd or -errno, logged. */
 int
-listen_tcp(const char *hostport)
+ctlsetup_tcp(const char *hostport)
 {
 	struct addrinfo hints = { 0 }, *res = NULL;
 	char host[128], *colon;
@@ -217,7 +217,7 @@ cgroup2_root(char *buf, size_t size)
 }
 
 int
-control_exec_cgroup(const char *link, char *path, size_t size)
+ctlsetup_exec_cgroup(const char *link, char *path, size_t size)
 {
 	char root[512];
 	int rc;

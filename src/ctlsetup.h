@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: ISC */
+/* What the control side sets up outside the process (ctlsetup.c): the
+ * listening sockets (for control.c) and the cgroups of `uplinkctl exec`. */
+#ifndef UPLINKD_CTLSETUP_H
+#define UPLINKD_CTLSETUP_H
+
+#include <stddef.h>
+
+/*
+ * The control socket at path: its directories made (0755), mode 0660,
+ * group set when given, non-blocking, listening. Refuses (-EADDRINUSE)
+ * while another instance answers there; a stale socket is removed. The fd
+ * or -errno, logged.
+ */
+int ctlsetup_unix(const char *path, const char *group);
+
+/* A non-blocking TCP listener on "ADDR:PORT" ("[V6]:PORT"; an empty ADDR
+ * is any). The fd or -errno, logged. */
+int ctlsetup_tcp(const char *hostport);
+
+/*
+ * Make sure the cgroup v2 directory for `uplinkctl exec LINK` exists:
+ * <cgroup2 root>/uplinkd.exec/<link>, mode 0755; its path in path (size
+ * bytes). nftables matches it as `socket cgroupv2 level 2
+ * "uplinkd.exec/<link>"`, and resolves that path when the ruleset is
+ * loaded, so the daemon calls this for every link before loading it.
+ * 0, -EINVAL (bad link name), -ENOTSUP (no cgroup2 mounted) or -errno.
+ */
+int ctlsetup_exec_cgroup(const char *link, char *path, size_t size);
+
+#endif
