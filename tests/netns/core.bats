@@ -89,6 +89,36 @@ group_has() {
 	[[ $(cat "$out".* | wc -l) -eq 8 ]]
 }
 
+@test "a host without a LAN: local-source on lo balances its connections to ONE server" {
+	sim_up
+	# an address that is no uplink's, for the host's unbound sockets
+	in_host ip addr add 100.64.255.1/32 dev lo
+	start_uplinkd '
+link isp1 { interface = wan1 }
+link isp2 { interface = wan2 }
+local-source = 100.64.255.1
+probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
+'
+	wait_until 5000 both_up
+	run in_host ip route show table 1000
+	[[ $output == *"src 100.64.255.1"* ]]
+	local out i
+	out=$(helpers_tmp)/isps
+	for i in 1 2 3 4 5 6 7 8; do
+		which_isp host "$SERVER1" >"$out.$i" &
+	done
+	wait
+	echo "# host without a LAN, 8 connections: $(cat "$out".* | tr -d '\n')" >&3
+	[[ $(cat "$out".* | grep -c '^1$') -ge 1 ]]
+	[[ $(cat "$out".* | grep -c '^2$') -ge 1 ]]
+	[[ $(cat "$out".* | wc -l) -eq 8 ]]
+	# sockets bound to an uplink's address keep it
+	run which_isp host "$SERVER1" 198.18.2.2
+	[[ $output == 2 ]]
+	run which_isp host "$SERVER1" 198.18.1.2
+	[[ $output == 1 ]]
+}
+
 @test "a socket bound to an uplink's address leaves through that uplink" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
