@@ -66,46 +66,6 @@ union kobj_any {
 	struct kneigh ne;
 };
 
-int
-mirror_dump_msg(struct kstate *s, const struct mirror_filter *f,
-    const struct nlmsghdr *nlh)
-{
-	union kobj_any o;
-	int ret;
-
-	switch (nlh->nlmsg_type) {
-	case RTM_NEWLINK:
-		if ((ret = rtmsg_parse_link(nlh, &o.l)) == 0)
-			return kstate_add_link(s, &o.l);
-		break;
-	case RTM_NEWADDR:
-		if ((ret = rtmsg_parse_addr(nlh, &o.a)) == 0)
-			return kstate_add_addr(s, &o.a);
-		break;
-	case RTM_NEWROUTE:
-		if ((ret = rtmsg_parse_route(nlh, &o.r)) == 0)
-			return route_wanted(f, &o.r) ?
-			    kstate_add_route(s, &o.r) : 0;
-		break;
-	case RTM_NEWRULE:
-		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) == 0)
-			return kstate_add_rule(s, &o.ru);
-		break;
-	case RTM_NEWNEXTHOP:
-		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
-			return kstate_add_nh(s, &o.n);
-		break;
-	case RTM_NEWNEIGH:
-		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
-			return neigh_wanted(f, s, &o.ne) ?
-			    kstate_add_neigh(s, &o.ne) : 0;
-		break;
-	default:
-		return 0;
-	}
-	return ret < 0 ? -EINVAL : 0;
-}
-
 static bool
 klink_eq(const struct klink *a, const struct klink *b)
 {
@@ -146,13 +106,9 @@ have_addr(const struct kstate *s, const struct kaddr *a)
 static bool
 have_route(const struct kstate *s, const struct kroute *r)
 {
-	unsigned int i;
+	const struct kroute *o = kstate_find_route(s, r);
 
-	for (i = 0; i < s->nroutes; i++)
-		if (kroute_eq(&s->routes[i], r) &&
-		    s->routes[i].flags == r->flags)
-			return true;
-	return false;
+	return o && kroute_eq(o, r) && o->flags == r->flags;
 }
 
 static bool

@@ -36,16 +36,11 @@ void mirror_filter_neighs(struct mirror_filter *f,
 							 * MIRROR_NEIGH_IFS */
 
 /*
- * One message of a dump (RTM_NEW*) into *s. 0 (kept or filtered out),
- * -EINVAL (malformed: skipped, *s unchanged) or -ENOMEM.
- */
-int mirror_dump_msg(struct kstate *s, const struct mirror_filter *f,
-    const struct nlmsghdr *nlh);
-
-/*
  * One event (RTM_NEW* or RTM_DEL*) applied to *s. 1 if *s changed, 0 if
  * not (a repeat, filtered out, or of a type the mirror ignores), -EINVAL
- * (malformed: skipped) or -ENOMEM.
+ * (malformed: skipped) or -ENOMEM. A dump's messages (RTM_NEW*) go through
+ * here too, into an empty state: the kernel dumps links before the
+ * nexthops and routes a link's state could flush.
  */
 int mirror_event(struct kstate *s, const struct mirror_filter *f,
     const struct nlmsghdr *nlh);

@@ -302,12 +302,12 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		ctx->rep.intr = true;
-	err = mirror_dump_msg(ctx->s, &ctx->rt->filter, nlh);
+	err = mirror_event(ctx->s, &ctx->rt->filter, nlh);
 	if (err == -EINVAL)
 		log_warnx("rt: skipping a malformed message of type %u",
 		    nlh->nlmsg_type);
 	/* read on to the end of the dump even after a failure */
-	else if (err && !ctx->err)
+	else if (err < 0 && !ctx->err)
 		ctx->err = err;
 	return MNL_CB_OK;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the kernel mirror (mirror.c, over kobj.c) fed a
- * netlink stream: each message goes through mirror_dump_msg() when it has
- * NLM_F_MULTI (a dump's part) and through mirror_event() otherwise, as rt.c
- * does, over a state that lives across the messages of one input. Any
+ * netlink stream: each message goes through mirror_event(), as rt.c sends
+ * both its dumps and its events, over a state that lives across the
+ * messages of one input. Any
  * sequence of adds, replaces and deletes must keep the mirror consistent:
  * one link per ifindex, one nexthop per id, a deleted object really gone
  * (with a link's addresses, routes and neighbours; with a nexthop its group
@@ -108,12 +108,6 @@ apply(struct kstate *s, const struct mirror_filter *f,
 	unsigned int before = size_of(s);
 	int ret, again;
 
-	if (nlh->nlmsg_flags & NLM_F_MULTI) {
-		ret = mirror_dump_msg(s, f, nlh);
-		if (ret != 0 && ret != -EINVAL && ret != -ENOMEM)
-			abort();
-		return;
-	}
 	ret = mirror_event(s, f, nlh);
 	if (ret != 0 && ret != 1 && ret != -EINVAL && ret != -ENOMEM)
 		abort();
