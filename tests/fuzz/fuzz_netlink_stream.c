@@ -26,6 +26,7 @@
 
 #include "kobj.h"
 #include "mirror.h"
+#include "nlstream.h"
 #include "rtmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -125,39 +126,35 @@ apply(struct kstate *s, const struct mirror_filter *f,
 		abort();
 }
 
+struct stream {
+	struct kstate s;
+	struct mirror_filter f;
+};
+
+static void
+apply_one(const struct nlmsghdr *nlh, void *arg)
+{
+	struct stream *st = arg;
+
+	apply(&st->s, &st->f, nlh);
+	check_unique(&st->s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const uplinks[] = { "wan1", "wan2", "eth0" };
-	struct mirror_filter f;
-	const struct nlmsghdr *nlh;
-	struct kstate s;
-	void *buf;
-	int len;
+	struct stream st;
 
-	if (size > 65536)
-		return 0;
-	buf = malloc(size ? size : 1);
-	if (!buf)
-		return 0;
-	memcpy(buf, data, size);
-	len = (int)size;
-	kstate_init(&s);
-	mirror_filter_init(&f);
-	f.table_lo = 1000;
-	f.table_hi = 1256;
-	mirror_filter_neighs(&f, uplinks, 3);
-	/* as in fuzz_rtmsg.c: libmnl 1.0.4's mnl_nlmsg_ok() lets
-	 * nlmsg_len >= 2^31 through; the kernel never sends that */
-	for (nlh = buf; mnl_nlmsg_ok(nlh, len) && nlh->nlmsg_len <= size;
-	    nlh = mnl_nlmsg_next(nlh, &len)) {
-		apply(&s, &f, nlh);
-		check_unique(&s);
-	}
-	kstate_clear(&s);
-	if (s.nlinks || s.naddrs || s.nroutes || s.nrules || s.nnhs ||
-	    s.nneighs)
+	kstate_init(&st.s);
+	mirror_filter_init(&st.f);
+	st.f.table_lo = 1000;
+	st.f.table_hi = 1256;
+	mirror_filter_neighs(&st.f, uplinks, 3);
+	nlstream_each(data, size, apply_one, &st);
+	kstate_clear(&st.s);
+	if (st.s.nlinks || st.s.naddrs || st.s.nroutes || st.s.nrules ||
+	    st.s.nnhs || st.s.nneighs)
 		abort();
-	free(buf);
 	return 0;
 }
