@@ -20,8 +20,6 @@ setup() {
 	require_root
 }
 
-rules() { in_host ip -4 rule show; }
-
 # group_has ID: nexthop ID is in the balanced IPv4 group and table 1000 uses it
 group_has() {
 	in_host ip nexthop show id 1000000 | grep -q "$1" &&

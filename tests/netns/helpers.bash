@@ -276,9 +276,28 @@ probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
 
 # in_group ID / not_in_group ID: is nexthop ID (link i: 1000000+i) in the
 # balanced IPv4 group (in_group6: the IPv6 one, 1000500)?
-in_group() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
+# (No group at all is not an error: ip's complaint is discarded.)
+in_group() { in_host ip nexthop show id 1000000 2>/dev/null | grep -q "$1"; }
 not_in_group() { ! in_group "$1"; }
-in_group6() { in_host ip nexthop show id 1000500 | grep -q "$1"; }
+in_group6() { in_host ip nexthop show id 1000500 2>/dev/null | grep -q "$1"; }
+
+# rules: the host's IPv4 rules.
+rules() { in_host ip -4 rule show; }
+
+# group_lacks ID: the group exists and ID is not in it (a failing `ip` is
+# not taken for an absent member)
+group_lacks() {
+	local o
+	o=$(in_host ip nexthop show id 1000000) && [[ $o == *group* && $o != *"$1"* ]]
+}
+
+# link_state NAME: NAME's IPv4 health as the running daemon last logged it
+# (its transitions after its last "ready:"), "unknown" before any
+link_state() {
+	awk -v l="link $1: ipv4 " 'index($0, "ready: ") { s = "" }
+		index($0, l) && / -> / { s = $0; sub(/.* -> /, "", s); sub(/ .*/, "", s) }
+		END { print (s == "" ? "unknown" : s) }' "$UPLINKD_LOG"
+}
 
 # links_up [-6] NAME...: the daemon reports every named link up and active
 # for IPv4 (-6: IPv6). The daemon answers status only between reconciles

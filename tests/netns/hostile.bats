@@ -23,14 +23,6 @@ setup() {
 	require_root
 }
 
-group_has() { in_host ip nexthop show id 1000000 | grep -q "$1"; }
-# group_lacks ID: the group exists and ID is not in it (a failing `ip` is
-# not taken for an absent member)
-group_lacks() {
-	local o
-	o=$(in_host ip nexthop show id 1000000) && [[ $o == *group* && $o != *"$1"* ]]
-}
-
 # injector: the path of tests/tools/inject_icmp, built by meson or, when
 # the build has no tests/tools yet, compiled here.
 injector() {
@@ -42,22 +34,14 @@ injector() {
 	echo "$bin"
 }
 
-# link_state NAME: NAME's IPv4 health as the running daemon last logged it
-# (its transitions after its last "ready:"), "unknown" before any
-link_state() {
-	awk -v l="link $1: ipv4 " 'index($0, "ready: ") { s = "" }
-		index($0, l) && / -> / { s = $0; sub(/.* -> /, "", s); sub(/ .*/, "", s) }
-		END { print (s == "" ? "unknown" : s) }' "$UPLINKD_LOG"
-}
-
 # cut_isp1: both links up, then ISP 1's upstream dies; wait until isp1 is
 # out of the group.
 cut_isp1() {
 	sim_up --lan
 	start_uplinkd "$CONF2"
 	wait_until 8000 eval '[[ $(link_state isp1) == up && $(link_state isp2) == up ]]'
-	wait_until 3000 group_has 1000001
-	wait_until 3000 group_has 1000002
+	wait_until 3000 in_group 1000001
+	wait_until 3000 in_group 1000002
 	sim cut 1
 	wait_until 3000 group_lacks 1000001
 	grep -q "link isp1: ipv4 up -> down" "$UPLINKD_LOG"
@@ -68,7 +52,7 @@ cut_isp1() {
 never_up() {
 	local i n=$(($1 * 20))
 	for ((i = 0; i < n; i++)); do
-		if group_has 1000001; then
+		if in_group 1000001; then
 			echo "isp1 is back in the group after $((i * 50)) ms of forged replies" >&2
 			return 1
 		fi
@@ -154,7 +138,7 @@ assert p["ignored"] > 0 and p["sent"] > 0, p' "$output"
 	dir=$(helpers_tmp)
 	cut_isp1
 	bg_in isp1 bash -c "'$inj' --mode exact --sniff-if cust --duration 20 >'$dir/exact.out'"
-	wait_until 15000 group_has 1000001
+	wait_until 15000 in_group 1000001
 }
 
 # --- the control socket -------------------------------------------------
@@ -241,8 +225,8 @@ status_fast() {
 	done
 	# the probes were answered in time all along: no link went down
 	! grep -E "link isp[12]: ipv4 up -> (down|degraded)" "$UPLINKD_LOG"
-	group_has 1000001
-	group_has 1000002
+	in_group 1000001
+	in_group 1000002
 }
 
 @test "control: the socket's permissions are enforced" {
@@ -275,7 +259,7 @@ $CONF2"
 	run in_host setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$UPLINKCTL" -s "$UPLINKD_SOCK" drain isp1
 	((status != 0))
-	group_has 1000001
+	in_group 1000001
 }
 
 # --- least privilege ----------------------------------------------------
@@ -317,7 +301,7 @@ $CONF2"
 	wait_until 3000 group_lacks 1000002
 	[[ $(in_host sysctl -n net.ipv4.fib_multipath_hash_policy) == 1 ]]
 	sim heal 2
-	wait_until 10000 group_has 1000002
+	wait_until 10000 in_group 1000002
 	kill -HUP "$UPLINKD_PID"
 	wait_until 3000 grep -q "reload: " "$UPLINKD_LOG"
 	! grep -qi "permission denied\|operation not permitted" "$UPLINKD_LOG"

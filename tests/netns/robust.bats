@@ -29,26 +29,14 @@ setup() {
 	require_root
 }
 
-group_has() { in_host ip nexthop show id 1000000 2>/dev/null | grep -q "$1"; }
-# group_lacks ID: the group exists and ID is not in it
-group_lacks() {
-	local o
-	o=$(in_host ip nexthop show id 1000000) && [[ $o == *group* && $o != *"$1"* ]]
-}
-# link_state NAME: NAME's IPv4 health as the running daemon last logged it
-# (its transitions after its last "ready:"), "unknown" before any
-link_state() {
-	awk -v l="link $1: ipv4 " 'index($0, "ready: ") { s = "" }
-		index($0, l) && / -> / { s = $0; sub(/.* -> /, "", s); sub(/ .*/, "", s) }
-		END { print (s == "" ? "unknown" : s) }' "$UPLINKD_LOG"
-}
-# both_up: both links probed up (not just in the group, as they are while
-# their health is unknown) and in the group
-both_up() {
+# both_up_logged: both links probed up as the log says (not just in the
+# group, as they are while their health is unknown) and in the group; the
+# log, not the status (helpers' both_up), because these tests kill and
+# restart the daemon and flood it
+both_up_logged() {
 	[[ $(link_state isp1) == up && $(link_state isp2) == up ]] &&
-		group_has 1000001 && group_has 1000002
+		in_group 1000001 && in_group 1000002
 }
-rules() { in_host ip -4 rule show; }
 
 # kernel_state: everything of uplinkd's in the host namespace, in a stable
 # form (the nexthop group's timers and the nftables handles vary)
@@ -85,7 +73,7 @@ keep_talking() {
 @test "kill -9 during a burst of reconciles, then restart: converges as a clean start and keeps a connection" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 6000 both_up
+	wait_until 6000 both_up_logged
 	local clean round flapper conn dir
 	dir=$(helpers_tmp)
 	clean=$(kernel_state)
@@ -107,7 +95,7 @@ keep_talking() {
 		run in_host ip route show table 1000
 		[[ $output == *"nhid 1000000"* ]]
 		start_uplinkd "$CONF2"
-		wait_until 15000 both_up
+		wait_until 15000 both_up_logged
 	done
 	# the same objects as a clean start, no duplicates, nothing left over
 	wait_until 5000 eval '[[ "$(kernel_state)" == "$clean" ]]' || {
@@ -123,7 +111,7 @@ keep_talking() {
 @test "an uplink interface deleted and re-created returns to the group" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 6000 both_up
+	wait_until 6000 both_up_logged
 	local before
 	before=$(in_host cat /sys/class/net/wan2/ifindex)
 	in_host ip link del wan2
@@ -139,7 +127,7 @@ keep_talking() {
 	in_host ip link set wan2 up
 	in_host ip route add default via 198.18.2.1 dev wan2 metric 102
 	[[ $(in_host cat /sys/class/net/wan2/ifindex) != "$before" ]]
-	wait_until 10000 group_has 1000002
+	wait_until 10000 in_group 1000002
 	run in_host ip route show table 1002
 	echo "$output"
 	[[ $output == *"default via 198.18.2.1 dev wan2 proto 250 src 198.18.2.2"* ]]
@@ -155,7 +143,7 @@ keep_talking() {
 	in_host ip addr add 198.18.2.2/24 dev wan2
 	in_host ip link set wan2 up
 	in_host ip route add default via 198.18.2.1 dev wan2 metric 102
-	wait_until 10000 group_has 1000002
+	wait_until 10000 in_group 1000002
 	run which_isp host "$SERVER1" 198.18.2.2
 	[[ $output == 2 ]]
 }
@@ -163,7 +151,7 @@ keep_talking() {
 @test "an address removed and re-added, then changed make-before-break, is picked up" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 6000 both_up
+	wait_until 6000 both_up_logged
 	# DHCP lease lost, then the same lease again
 	in_host ip addr del 198.18.2.2/24 dev wan2
 	wait_until 3000 eval '! rules | grep -q "from 198.18.2.2 lookup 1002"'
@@ -171,7 +159,7 @@ keep_talking() {
 	in_host ip addr add 198.18.2.2/24 dev wan2
 	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
 	wait_until 3000 eval 'rules | grep -q "from 198.18.2.2 lookup 1002"'
-	wait_until 10000 group_has 1000002
+	wait_until 10000 in_group 1000002
 	run which_isp host "$SERVER1" 198.18.2.2
 	[[ $output == 2 ]]
 	# a new address added before the old one goes (make before break; as
@@ -185,7 +173,7 @@ keep_talking() {
 	run in_host ip route show table 1002
 	echo "$output"
 	[[ $output == *"src 198.18.2.99"* && $output != *"src 198.18.2.2 "* ]]
-	wait_until 10000 group_has 1000002
+	wait_until 10000 in_group 1000002
 	run which_isp host "$SERVER1" 198.18.2.99
 	[[ $output == 2 ]]
 	# two addresses, then the first one goes: the rule follows the one left
@@ -198,14 +186,14 @@ keep_talking() {
 @test "1000 carrier flaps in 10 s: responsive, memory flat, converges" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 6000 both_up
+	wait_until 6000 both_up_logged
 	local dir rss0 rss1 fd0 fd1 i start lines0 lines1 ms status_ok=0 slow=0
 	dir=$(helpers_tmp)
 	# warm up: one flap cycle, so lazily allocated buffers exist
 	sim carrier 1 down
 	wait_until 3000 group_lacks 1000001
 	sim carrier 1 up
-	wait_until 15000 both_up
+	wait_until 15000 both_up_logged
 	rss0=$(rss_kb)
 	fd0=$(fds)
 	lines0=$(wc -l <"$UPLINKD_LOG")
@@ -239,7 +227,7 @@ keep_talking() {
 	wait_until 2000 eval '[[ $(link_state isp1) == down ]]'
 	in_ns isp1 ip link set cust up
 	# converges: the carrier is up, isp1 comes back
-	wait_until 20000 both_up
+	wait_until 20000 both_up_logged
 	sleep 1
 	rss1=$(rss_kb)
 	fd1=$(fds)
@@ -259,7 +247,7 @@ keep_talking() {
 @test "a netlink event overflow (ENOBUFS) makes the daemon resync, and what changed meanwhile is seen" {
 	sim_up --lan
 	start_uplinkd "$CONF2"
-	wait_until 6000 both_up
+	wait_until 6000 both_up_logged
 	local dir i
 	dir=$(helpers_tmp)
 	for ((i = 0; i < 30000; i++)); do
@@ -279,7 +267,7 @@ keep_talking() {
 	wait_until 5000 eval 'rules | grep -q "from 198.18.2.77 lookup 1002"'
 	! rules | grep -q "from 198.18.2.2 lookup"
 	wait_until 5000 eval 'in_host ip route show table 1001 | grep -q "default via 198.18.1.1 dev wan1 proto 250"'
-	wait_until 10000 both_up
+	wait_until 10000 both_up_logged
 	run which_isp host "$SERVER1" 198.18.2.77
 	[[ $output == 2 ]]
 	# the foreign table is still the owner's
@@ -293,7 +281,7 @@ keep_talking() {
 	in_host ip route add default via 198.18.1.1 dev wan1 table 1001 proto static
 	in_host ip route add 198.51.100.0/24 via 198.18.1.1 dev wan1 table 1001 proto static
 	start_uplinkd "$CONF2"
-	wait_until 6000 group_has 1000002
+	wait_until 6000 in_group 1000002
 	sleep 3
 	# a clear error naming the table
 	grep -E "table 1001 .*(not uplinkd|does not own|someone else|foreign)" "$UPLINKD_LOG"
@@ -315,7 +303,7 @@ keep_talking() {
 	((d[1] > d[0] && d[2] > d[1]))
 	# once the table is free, the link is served
 	in_host ip route flush table 1001 proto static
-	wait_until 40000 group_has 1000001
+	wait_until 40000 in_group 1000001
 	run which_isp host "$SERVER1" 198.18.1.2
 	[[ $output == 1 ]]
 }
@@ -326,7 +314,7 @@ keep_talking() {
 	in_host ip route add default via 198.18.1.1 dev wan1 table 2001 proto static
 	in_host ip route add default via 198.18.2.1 dev wan2 table 2002 proto static
 	start_uplinkd "$CONF2"
-	wait_until 6000 both_up
+	wait_until 6000 both_up_logged
 	local before
 	before=$(kernel_state)
 	# a valid configuration whose tables are someone else's
