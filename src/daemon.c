@@ -13,6 +13,7 @@
 #include <time.h>
 #include <systemd/sd-daemon.h>
 
+#include "ctrack.h"
 #include "daemon.h"
 #include "dlink.h"
 #include "log.h"
@@ -221,7 +222,11 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	sigemptyset(&mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* children (hooks, jobs) are reaped by sd-event, which needs
+	 * SIGCHLD blocked */
+	sigaddset(&mask, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if ((rc = sd_event_add_signal(d->ev, &d->sig_src[i], sigs[i],
@@ -248,6 +253,11 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	if ((rc = sd_event_add_io(d->ev, &d->rt_src, rt_event_fd(d->rt),
 	    EPOLLIN, rt_cb, d)) < 0)
 		return rc;
+	if ((d->ctrack = ctrack_new(d->ev, c->fwmark_mask)) == NULL) {
+		rc = -errno;
+		log_warn("conntrack events");
+		return rc;
+	}
 	if ((rc = sd_event_add_defer(d->ev, &d->defer_src, defer_cb, d)) < 0)
 		return rc;
 	sd_event_source_set_enabled(d->defer_src, SD_EVENT_OFF);
@@ -292,6 +302,7 @@ daemon_fini(struct daemon *d)
 
 	daemon_control_stop(d);
 	dlink_fini_all(d);
+	ctrack_free(d->ctrack);
 	for (i = 0; i < sizeof(d->sig_src) / sizeof(d->sig_src[0]); i++)
 		sd_event_source_unref(d->sig_src[i]);
 	sd_event_source_unref(d->rt_src);
@@ -329,6 +340,7 @@ switch_conf(struct daemon *d, struct conf *nc, struct conf **old)
 		    CONF_MAX_LINKS);
 	}
 	d->exec_cgroups_tried = false;	/* links may be new */
+	ctrack_set_mask(d->ctrack, nc->fwmark_mask);
 	if ((rc = dlink_reload(d, nc, old)) < 0)
 		return rc;
 	set_neigh_filter(d);

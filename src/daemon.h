@@ -24,6 +24,7 @@ struct rt;
 struct dlink;
 struct hooks;
 struct control;
+struct ctrack;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
@@ -47,6 +48,7 @@ struct daemon {
 	bool fw_have_known;
 	bool exec_cgroups, exec_cgroups_tried;
 	struct hooks *hooks;
+	struct ctrack *ctrack;		/* connections per link, flushes */
 	struct control *control;
 	sd_event_source *sample_src;	/* counters, each second */
 	uint64_t started_s;

@@ -27,12 +27,17 @@
 #endif
 
 #define SLOTS		256	/* probes remembered, by seq % SLOTS */
+#define RECV_BUDGET	64	/* datagrams per wake-up: a flood of echo
+				 * replies cannot hold the loop */
+#define PROBE_PRIORITY	SD_EVENT_PRIORITY_IMPORTANT	/* before all else */
 
 struct slot {
 	bool used;
 	uint16_t seq;
 	unsigned int target;
-	uint64_t sent_us;
+	uint64_t sent_us;		/* CLOCK_MONOTONIC */
+	uint64_t sent_rt_ns;		/* CLOCK_REALTIME, as the kernel's
+					 * receive timestamps */
 };
 
 struct probe {
@@ -53,6 +58,7 @@ struct probe {
 	probe_result_fn cb;
 	void *userdata;
 	struct probe_counters c;
+	bool demoted;			/* io at normal priority: flooded */
 };
 
 static unsigned int nprobes;	/* makes idents unique in the process */
@@ -64,6 +70,15 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t
+realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t
@@ -97,7 +112,7 @@ open_socket(const struct probe *p, const struct addr *src)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd, off = 0;
+	int fd, off = 0, on = 1;
 
 	fd = socket(p->family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    p->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
@@ -108,6 +123,10 @@ open_socket(const struct probe *p, const struct addr *src)
 		goto err;
 	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &p->mark,
 	    sizeof(p->mark)) < 0)
+		goto err;
+	/* the kernel stamps each reply as it arrives: a busy loop that reads
+	 * it late cannot inflate the round trip */
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0)
 		goto err;
 	if (p->family == AF_INET) {
 		uint32_t filt = ~(1U << ICMP_ECHOREPLY);
@@ -146,13 +165,59 @@ err:
 	return off;
 }
 
+/* When a datagram arrived: its kernel receive timestamp (CLOCK_REALTIME,
+ * ns; 0 when absent). */
+static uint64_t
+rx_stamp_ns(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	struct timespec ts;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000000 +
+			    (uint64_t)ts.tv_nsec;
+		}
+	return 0;
+}
+
+/*
+ * The round trip of slot s answered at rx_rt_ns (kernel time; 0: unknown,
+ * then the time it is read), and when that was on the monotonic clock
+ * (*at_us): the reply counts when it arrived, not when the loop got to it.
+ */
+static uint32_t
+round_trip_us(const struct slot *s, uint64_t rx_rt_ns, uint64_t now_mono_us,
+    uint64_t now_rt_ns, uint64_t *at_us)
+{
+	uint64_t late_us;
+
+	*at_us = now_mono_us;
+	if (rx_rt_ns != 0 && rx_rt_ns >= s->sent_rt_ns &&
+	    rx_rt_ns <= now_rt_ns &&
+	    (rx_rt_ns - s->sent_rt_ns) / 1000 <= UINT32_MAX) {
+		late_us = (now_rt_ns - rx_rt_ns) / 1000;
+		if (late_us < now_mono_us - s->sent_us)
+			*at_us = now_mono_us - late_us;
+		return (uint32_t)((rx_rt_ns - s->sent_rt_ns) / 1000);
+	}
+	/* no stamp, or the wall clock was stepped: the loop's own times */
+	return now_mono_us > s->sent_us ?
+	    (uint32_t)(now_mono_us - s->sent_us) : 0;
+}
+
 static void
 receive_one(struct probe *p, const uint8_t *buf, size_t len,
-    const struct sockaddr_storage *ss, uint64_t t_us)
+    const struct sockaddr_storage *ss, uint64_t rx_rt_ns)
 {
 	struct icmp_reply r;
 	struct addr from;
 	struct slot *s;
+	uint64_t at_us;
+	uint32_t rtt_us;
 	int rc;
 
 	memset(&from, 0, sizeof(from));
@@ -176,9 +241,9 @@ receive_one(struct probe *p, const uint8_t *buf, size_t len,
 	}
 	s->used = false;	/* a duplicate is ignored */
 	p->c.replies++;
-	p->cb(p->userdata, s->target, PROBE_REPLY, r.seq,
-	    t_us > s->sent_us ? (uint32_t)(t_us - s->sent_us) : 0,
-	    t_us / 1000);
+	rtt_us = round_trip_us(s, rx_rt_ns, now_us(), realtime_ns(), &at_us);
+	p->cb(p->userdata, s->target, PROBE_REPLY, r.seq, rtt_us,
+	    at_us / 1000);
 }
 
 static int
@@ -186,17 +251,25 @@ on_io(sd_event_source *es, int fd, uint32_t revents, void *arg)
 {
 	struct probe *p = arg;
 	uint8_t buf[ICMP_PACKET_MAX];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct timespec)) + 64];
+	} ctl;
 	struct sockaddr_storage ss;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh;
+	unsigned int budget;
 	ssize_t n;
 
-	for (;;) {
+	/* what is left waits for the next turn, after the other sources */
+	for (budget = RECV_BUDGET; budget > 0; budget--) {
 		memset(&mh, 0, sizeof(mh));
 		mh.msg_name = &ss;
 		mh.msg_namelen = sizeof(ss);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -208,7 +281,17 @@ on_io(sd_event_source *es, int fd, uint32_t revents, void *arg)
 		}
 		/* A truncated datagram fails the length checks. */
 		receive_one(p, buf, (mh.msg_flags & MSG_TRUNC) ? 0 : (size_t)n,
-		    &ss, now_us());
+		    &ss, rx_stamp_ns(&mh));
+	}
+	/* a socket that never empties (a flood) takes its turn with the
+	 * rest of the loop until it does: other links' probes and timers
+	 * keep theirs */
+	if (budget == 0 && !p->demoted) {
+		p->demoted = true;
+		sd_event_source_set_priority(es, SD_EVENT_PRIORITY_NORMAL);
+	} else if (budget > 0 && p->demoted) {
+		p->demoted = false;
+		sd_event_source_set_priority(es, PROBE_PRIORITY);
 	}
 	return 0;
 }
@@ -238,6 +321,7 @@ send_one(struct probe *p)
 	s->seq = p->seq;
 	s->target = k;
 	s->sent_us = t_us;
+	s->sent_rt_ns = realtime_ns();
 	sl = to_sockaddr(&p->targets[k], p->ifname, &ss);
 	p->c.sent++;
 	if (sendto(p->fd, buf, (size_t)len, 0, (struct sockaddr *)&ss,
@@ -273,6 +357,10 @@ attach_io(struct probe *p, int fd)
 	rc = sd_event_add_io(p->event, &io, fd, EPOLLIN, on_io, p);
 	if (rc < 0)
 		return rc;
+	if ((rc = sd_event_source_set_priority(io, PROBE_PRIORITY)) < 0) {
+		sd_event_source_disable_unref(io);
+		return rc;
+	}
 	sd_event_source_unref(p->io);
 	p->io = io;
 	return 0;
@@ -348,6 +436,11 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	    1000, on_timer, p);
 	if (rc < 0)
 		goto err_timer;
+	/* probes go out on time whatever else is pending */
+	if ((rc = sd_event_source_set_priority(p->timer, PROBE_PRIORITY)) < 0) {
+		p->timer = sd_event_source_disable_unref(p->timer);
+		goto err_timer;
+	}
 	return p;
 err_timer:
 	sd_event_source_disable_unref(p->io);

@@ -192,7 +192,7 @@ status_to_json(const struct status *s)
 		return NULL;
 	}
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:f,"
-	    "s:{s:b,s:b}}",
+	    "s:{s:b,s:b},s:o,s:b,s:o,s:o,s:o}",
 	    "version", s->version ? s->version : "",
 	    "now", u64(s->now_s),
 	    "started", u64(s->started_s),
@@ -204,7 +204,13 @@ status_to_json(const struct status *s)
 	    "netlink_resyncs", u64(s->resyncs),
 	    "last_reconcile_ms", s->last_reconcile_ms < 0 ? 0.0 :
 	    s->last_reconcile_ms,
-	    "failopen", "ipv4", s->failopen4, "ipv6", s->failopen6);
+	    "failopen", "ipv4", s->failopen4, "ipv6", s->failopen6,
+	    "connections_counted_age_s", s->conntrack_synced ?
+	    json_real(s->conntrack_age_s) : json_null(),
+	    "connections_live", s->conntrack_live,
+	    "conntrack_events", u64(s->conntrack_events),
+	    "conntrack_flushes", u64(s->conntrack_flushes),
+	    "conntrack_flush_errors", u64(s->conntrack_flush_errors));
 }
 
 json_t *
