@@ -23,6 +23,7 @@
 
 #include "conntrack.h"
 #include "log.h"
+#include "nfreq.h"
 
 #define EVENTS_RCVBUF	(8 << 20)	/* bytes: ~10k events of slack */
 
@@ -92,48 +93,15 @@ int
 conntrack_flush_mark(int family, uint32_t mark, uint32_t mask)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	ssize_t len;
-	int r;
 
-	if ((nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = (uint8_t)family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
+	/* no tuple: the kernel walks its table and deletes what the mark
+	 * filter matches, then answers once */
+	nlh = nfreq_request(buf, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE,
+	    NLM_F_ACK, (uint8_t)family);
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(mark & mask));
 	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(mask));
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
-	/* the kernel answers once it has walked the whole table */
-	r = 0;
-	while ((len = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		r = mnl_cb_run(buf, (size_t)len, seq, portid, NULL, NULL);
-		if (r <= MNL_CB_STOP)
-			break;
-	}
-	if (len < 0 || r < 0)
-		r = -errno;
-	else
-		r = 0;
-out:
-	mnl_socket_close(nl);
-	return r;
+	return nfreq_talk(nlh, NULL, NULL);
 }
 
 struct count_arg {

@@ -185,6 +185,7 @@ def which(n, servers):
 
 def ctlpoll(path, cmd, seconds, ivl_ms):
     s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)        # an answer later than that is a failure
     s.connect(path)
     f = s.makefile("rwb")
     req = json.dumps({"cmd": cmd}).encode() + b"\n"
@@ -193,8 +194,12 @@ def ctlpoll(path, cmd, seconds, ivl_ms):
         t0 = time.time()
         f.write(req)
         f.flush()
-        line = f.readline()
+        try:
+            line = f.readline()
+        except OSError:
+            line = b""
         if not line:
+            samples.append((round(t0, 4), 10000.0))
             break
         samples.append((round(t0, 4), round((time.time() - t0) * 1000, 2)))
         if ivl_ms > 0:
