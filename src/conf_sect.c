@@ -110,7 +110,7 @@ conf_probe_defaults(struct conf_probe *p)
 	p->loss_degraded_pct = 10;
 	p->loss_down_pct = 20;
 	p->hold_max_ms = 60000;
-	p->size = 16;
+	p->size = 24;	/* magic, send time, tag; 4 bytes of fill */
 }
 
 /* Targets of each family the link uses must be enough for reliability. */
@@ -200,7 +200,7 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 		p->loss_degraded_pct = v;
 	if (conf_opt_num(x, sec, ppfx, "loss-down", 0, 100, &v))
 		p->loss_down_pct = v;
-	if (conf_opt_num(x, sec, ppfx, "size", 8, 1452, &v))
+	if (conf_opt_num(x, sec, ppfx, "size", 20, 1452, &v))
 		p->size = v;
 
 	/* Cross checks only where this section gives one of the options. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The conntrack follower: an event source that applies a bounded number
- * of conntrack events per wake-up, and a queue of off-loop jobs (flushes
- * first, then a full count) run one at a time. See ctrack.h.
+ * of conntrack events per wake-up, and off-loop jobs: flushes one at a
+ * time from a queue, and beside them a full count when one is due (a
+ * flush never waits for a count). See ctrack.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,10 +40,9 @@ struct ctrack {
 	int fd;
 	sd_event_source *io, *retry;
 	struct ctcount count;
-	struct job *job;
-	bool job_is_count;
-	uint32_t job_mask;		/* what the running job uses */
-	struct flush running;		/* valid while a flush job runs */
+	struct job *flush_job, *count_job;
+	uint32_t flush_mask, count_mask;	/* what each running job uses */
+	struct flush running;		/* valid while flush_job runs */
 	struct flush queue[FLUSH_MAX];
 	unsigned int nqueue;
 	uint64_t ncounts, flushes, flush_errors;
@@ -111,7 +111,7 @@ flush_fn(void *arg, int out_fd)
 	const struct ctrack *t = arg;
 
 	return -conntrack_flush_mark(t->running.family, t->running.mark,
-	    t->job_mask);
+	    t->flush_mask);
 }
 
 static void
@@ -119,7 +119,7 @@ count_done(struct ctrack *t, int rc, const void *out, size_t outlen)
 {
 	uint64_t n[CTCOUNT_SLOTS];
 
-	if (rc == 0 && outlen == sizeof(n) && t->job_mask == t->count.mask) {
+	if (rc == 0 && outlen == sizeof(n) && t->count_mask == t->count.mask) {
 		memcpy(n, out, sizeof(n));
 		ctcount_count_end(&t->count, n);
 		t->ncounts++;
@@ -160,15 +160,22 @@ flush_done(struct ctrack *t, int rc)
 }
 
 static void
-job_done(void *userdata, int rc, const void *out, size_t outlen)
+count_job_done(void *userdata, int rc, const void *out, size_t outlen)
 {
 	struct ctrack *t = userdata;
 
-	t->job = NULL;
-	if (t->job_is_count)
-		count_done(t, rc, out, outlen);
-	else
-		flush_done(t, rc);
+	t->count_job = NULL;
+	count_done(t, rc, out, outlen);
+	next_job(t);
+}
+
+static void
+flush_job_done(void *userdata, int rc, const void *out, size_t outlen)
+{
+	struct ctrack *t = userdata;
+
+	t->flush_job = NULL;
+	flush_done(t, rc);
 	next_job(t);
 }
 
@@ -192,44 +199,50 @@ arm_retry(struct ctrack *t, uint64_t when_ms)
 	sd_event_source_set_enabled(t->retry, SD_EVENT_ONESHOT);
 }
 
-/* Start the next job: a flush whose time has come, else a due count. */
-static void
-next_job(struct ctrack *t)
+/* Start a flush whose time has come, unless one runs; the soonest time
+ * of those that must wait, or UINT64_MAX. */
+static uint64_t
+next_flush(struct ctrack *t, uint64_t now)
 {
-	uint64_t now = mono_ms(t), soonest = UINT64_MAX;
+	uint64_t soonest = UINT64_MAX;
 	unsigned int i;
 
-	if (t->job != NULL)
-		return;
 	for (i = 0; i < t->nqueue; i++) {
-		if (t->queue[i].not_before_ms > now) {
+		if (t->queue[i].not_before_ms > now || t->flush_job != NULL) {
 			if (t->queue[i].not_before_ms < soonest)
 				soonest = t->queue[i].not_before_ms;
 			continue;
 		}
 		t->running = t->queue[i];
-		t->queue[i] = t->queue[--t->nqueue];
-		t->job_is_count = false;
-		t->job_mask = t->count.mask;
-		t->job = job_start(t->event, "flush", flush_fn, t, 0,
-		    JOB_TIMEOUT_MS, job_done, t);
-		if (t->job != NULL)
-			return;
-		flush_done(t, -errno);	/* queued again, later */
-		soonest = now + RETRY_MIN_MS;
-		break;
+		t->queue[i--] = t->queue[--t->nqueue];
+		t->flush_mask = t->count.mask;
+		t->flush_job = job_start(t->event, "flush", flush_fn, t, 0,
+		    JOB_TIMEOUT_MS, flush_job_done, t);
+		if (t->flush_job == NULL) {
+			flush_done(t, -errno);	/* queued again, later */
+			soonest = now + RETRY_MIN_MS;
+		}
 	}
-	if (soonest != UINT64_MAX)
+	return soonest;
+}
+
+/* Start what is due: flushes, and a full count. */
+static void
+next_job(struct ctrack *t)
+{
+	uint64_t now = mono_ms(t), soonest;
+
+	soonest = next_flush(t, now);
+	if (soonest != UINT64_MAX && t->flush_job == NULL)
 		arm_retry(t, soonest);
-	if (ctcount_due(&t->count, conntrack_kernel_count(), now) &&
-	    t->job == NULL) {
+	if (t->count_job == NULL &&
+	    ctcount_due(&t->count, conntrack_kernel_count(), now)) {
 		ctcount_count_begin(&t->count, now);
-		t->job_is_count = true;
-		t->job_mask = t->count.mask;
-		t->job = job_start(t->event, "count", count_fn, &t->job_mask,
-		    CTCOUNT_SLOTS * sizeof(uint64_t), JOB_TIMEOUT_MS, job_done,
-		    t);
-		if (t->job == NULL) {
+		t->count_mask = t->count.mask;
+		t->count_job = job_start(t->event, "count", count_fn,
+		    &t->count_mask, CTCOUNT_SLOTS * sizeof(uint64_t),
+		    JOB_TIMEOUT_MS, count_job_done, t);
+		if (t->count_job == NULL) {
 			log_warn("conntrack: counting connections");
 			ctcount_count_end(&t->count, NULL);
 		}
@@ -271,7 +284,8 @@ ctrack_free(struct ctrack *t)
 {
 	if (t == NULL)
 		return;
-	job_cancel(t->job);
+	job_cancel(t->flush_job);
+	job_cancel(t->count_job);
 	sd_event_source_disable_unref(t->io);
 	sd_event_source_disable_unref(t->retry);
 	close(t->fd);

@@ -51,6 +51,7 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 		sf->probes_sent = pc.sent;
 		sf->probe_replies = pc.replies;
 		sf->probes_ignored = pc.ignored;
+		sf->probes_forged = pc.forged;
 		sf->probes_malformed = pc.malformed;
 	}
 	health_figures(&f->health, now, &hf);

@@ -21,6 +21,7 @@
 #include "icmp.h"
 #include "log.h"
 #include "probe.h"
+#include "siphash.h"
 
 #ifndef ICMP_FILTER
 #define ICMP_FILTER	1	/* linux/icmp.h, SOL_RAW */
@@ -58,10 +59,52 @@ struct probe {
 	probe_result_fn cb;
 	void *userdata;
 	struct probe_counters c;
+	uint8_t salt[8];		/* random per probe; its first bytes
+					 * give the id and first sequence */
 	bool demoted;			/* io at normal priority: flooded */
 };
 
-static unsigned int nprobes;	/* makes idents unique in the process */
+static uint8_t key[SIPHASH_KEY_LEN];	/* the tags' key, drawn once */
+static bool have_key;
+
+/* Random bytes from the kernel: 0 or -errno (never a guessable fallback). */
+static int
+probe_random(uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!have_key) {
+		n = getrandom(key, sizeof(key), 0);
+		if (n != (ssize_t)sizeof(key))
+			return n < 0 ? -errno : -EIO;
+		have_key = true;
+	}
+	n = getrandom(buf, len, 0);
+	if (n != (ssize_t)len)
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+/* The tag of a request: who sent it (this probe's salt), to whom, which
+ * sequence, when. */
+static uint64_t
+tag_of(const struct probe *p, const struct addr *target, uint16_t seq,
+    uint64_t sent_us)
+{
+	uint8_t m[sizeof(p->salt) + 16 + 2 + 8];
+	size_t off = 0;
+
+	memcpy(m, p->salt, sizeof(p->salt));
+	off += sizeof(p->salt);
+	memset(m + off, 0, 16);
+	memcpy(m + off, &target->u, target->family == AF_INET ? 4 : 16);
+	off += 16;
+	memcpy(m + off, &seq, sizeof(seq));
+	off += sizeof(seq);
+	memcpy(m + off, &sent_us, sizeof(sent_us));
+	off += sizeof(sent_us);
+	return siphash24(key, m, off);
+}
 
 static uint64_t
 now_us(void)
@@ -239,6 +282,12 @@ receive_one(struct probe *p, const uint8_t *buf, size_t len,
 		p->c.ignored++;
 		return;
 	}
+	/* what echoes our request echoes its tag; anything else is made up */
+	if (!r.has_tag || r.sent_us != s->sent_us ||
+	    r.tag != tag_of(p, &p->targets[s->target], r.seq, s->sent_us)) {
+		p->c.forged++;
+		return;
+	}
 	s->used = false;	/* a duplicate is ignored */
 	p->c.replies++;
 	rtt_us = round_trip_us(s, rx_rt_ns, now_us(), realtime_ns(), &at_us);
@@ -312,7 +361,8 @@ send_one(struct probe *p)
 		k = (k + 1) % p->ntargets;
 	p->next = (k + 1) % p->ntargets;
 	p->seq++;
-	len = icmp_build_echo(p->family, p->ident, p->seq, t_us, p->size,
+	len = icmp_build_echo(p->family, p->ident, p->seq, t_us,
+	    tag_of(p, &p->targets[k], p->seq, t_us), p->size,
 	    buf, sizeof(buf));
 	if (len < 0)
 		return;		/* size was checked in probe_new */
@@ -379,7 +429,7 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	for (i = 0; i < ntargets; i++)
 		n += targets[i].family == family;
 	if ((family != AF_INET && family != AF_INET6) || !cb ||
-	    rate_pps == 0 || rate_pps > 1000 || size < ICMP_PAYLOAD_MIN ||
+	    rate_pps == 0 || rate_pps > 1000 || size < ICMP_PAYLOAD_TAGGED ||
 	    size > ICMP_PAYLOAD_MAX || strlen(ifname) >= IF_NAMESIZE) {
 		errno = EINVAL;
 		return NULL;
@@ -406,24 +456,15 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	p->mark = mark;
 	p->size = size;
 	p->interval_us = 1000000 / rate_pps;
-	/* unguessable id and first sequence number: a blind forger has to
-	 * hit both, from the target's address, within the timeout */
-	{
-		static uint16_t base;
-		static bool based;
-		uint16_t r[2];
-
-		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
-			r[0] = (uint16_t)(getpid() ^ now_us());
-			r[1] = (uint16_t)(now_us() >> 10);
-		}
-		if (!based) {
-			base = r[0];	/* random once; then distinct per probe */
-			based = true;
-		}
-		p->ident = (uint16_t)(base + nprobes++);
-		p->seq = r[1];
-	}
+	/* a random id and first sequence number per probe, and in each
+	 * request a tag, a keyed MAC (SipHash) of the probe, target,
+	 * sequence and send time under a key drawn at start: a forger on
+	 * the path who sees requests still cannot answer one it did not
+	 * see, nor keep a dead link alive with made-up replies */
+	if ((rc = probe_random(p->salt, sizeof(p->salt))) < 0)
+		goto err_socket;
+	memcpy(&p->ident, p->salt, sizeof(p->ident));
+	memcpy(&p->seq, p->salt + 2, sizeof(p->seq));
 	p->cb = cb;
 	p->userdata = userdata;
 	if ((rc = open_socket(p, src)) < 0)

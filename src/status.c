@@ -64,7 +64,8 @@ family_json(const struct status_family *fam)
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o}}",
+	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	    "s:{s:o,s:o,s:o,s:o,s:o}}",
 	    "state", health_state_name(fam->state),
 	    "active", fam->active,
 	    "since", u64(fam->since_s),
@@ -77,7 +78,8 @@ family_json(const struct status_family *fam)
 	    "probes", "sent", u64(fam->probes_sent),
 	    "replies", u64(fam->probe_replies),
 	    "ignored", u64(fam->probes_ignored),
-	    "malformed", u64(fam->probes_malformed));
+	    "malformed", u64(fam->probes_malformed),
+	    "forged", u64(fam->probes_forged));
 	return o;
 }
 
@@ -654,11 +656,12 @@ print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
 	v = json_object_get(fam, "probes");
 	if (json_is_object(v))
 		fprintf(f, "    probes: %llu sent, %llu replies, %llu ignored, "
-		    "%llu malformed\n",
+		    "%llu malformed, %llu forged\n",
 		    (unsigned long long)getu(v, "sent"),
 		    (unsigned long long)getu(v, "replies"),
 		    (unsigned long long)getu(v, "ignored"),
-		    (unsigned long long)getu(v, "malformed"));
+		    (unsigned long long)getu(v, "malformed"),
+		    (unsigned long long)getu(v, "forged"));
 	if (json_array_size(json_object_get(fam, "targets")) == 0)
 		return;
 	r = table_row(&t);

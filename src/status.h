@@ -35,8 +35,10 @@ struct status_family {
 	struct status_target targets[CONF_MAX_TARGETS];
 	unsigned int ntargets;
 	/* the probe socket's counters: echo requests sent, replies taken,
-	 * packets ignored (not ours: id, sequence, source) or malformed */
+	 * packets ignored (not ours: id, sequence, source), malformed, or
+	 * forged (our id and sequence with a wrong tag) */
 	uint64_t probes_sent, probe_replies, probes_ignored, probes_malformed;
+	uint64_t probes_forged;
 };
 
 struct status_link {

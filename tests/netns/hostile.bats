@@ -99,6 +99,25 @@ print(p)
 assert p["ignored"] > 0 and p["sent"] > 0, p' "$output"
 }
 
+@test "forged replies with the right id, sequence and source but a wrong tag never bring a cut link up, and are counted" {
+	local inj dir
+	inj=$(injector)
+	dir=$(helpers_tmp)
+	cut_isp1
+	bg_in isp1 bash -c "'$inj' --mode wrong-tag --sniff-if cust --duration 5 >'$dir/tag.out'"
+	never_up 5
+	wait_until 3000 test -s "$dir/tag.out"
+	sent_some "$dir/tag.out"
+	group_lacks 1000001
+	run uplinkctl status --json
+	python3 -c '
+import json, sys
+l = [l for l in json.loads(sys.argv[1])["links"] if l["name"] == "isp1"][0]
+p = l["ipv4"]["probes"]
+print(p)
+assert p["forged"] > 10 and p["replies"] < p["sent"], p' "$output"
+}
+
 @test "a blind blast of all 65536 ids never brings a cut link up" {
 	local inj dir
 	inj=$(injector)

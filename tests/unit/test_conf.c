@@ -184,7 +184,7 @@ static const struct errcase errcases[] = {
 	    "t.conf:3: probe: rate: 0 is out of range 1..100\n"
 	    "t.conf:4: probe: window: 3 is out of range 4..1000\n"
 	    "t.conf:5: probe: loss-down: 101 is out of range 0..100\n"
-	    "t.conf:6: probe: size: 4 is out of range 8..1452\n" },
+	    "t.conf:6: probe: size: 4 is out of range 20..1452\n" },
 	{ "probe thresholds out of order",
 	    "link a {}\nprobe {\n\ttimeout = 1s\n\tdown-after = 800\n"
 	    "\tlatency-degraded = 1s\n\tloss-degraded = 30\n}\n",
@@ -330,7 +330,7 @@ test_defaults(void **state)
 	assert_int_equal(c->probe.loss_degraded_pct, 10);
 	assert_int_equal(c->probe.loss_down_pct, 20);
 	assert_int_equal(c->probe.hold_max_ms, 60000);
-	assert_int_equal(c->probe.size, 16);
+	assert_int_equal(c->probe.size, 24);
 	assert_int_equal(c->nlinks, 1);
 	assert_string_equal(l->name, "wan");
 	assert_string_equal(l->ifname, "wan");
