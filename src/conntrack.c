@@ -99,6 +99,9 @@ conntrack_flush_mark(int family, uint32_t mark, uint32_t mask)
 	 * filter matches, then answers once */
 	nlh = nfreq_request(buf, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE,
 	    NLM_F_ACK, (uint8_t)family);
+	/* the kernel honours the family of a flush only when the version
+	 * says so (version 0: both families, for old callers) */
+	((struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->version = 1;
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(mark & mask));
 	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(mask));
 	return nfreq_talk(nlh, NULL, NULL);

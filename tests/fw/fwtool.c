@@ -70,9 +70,13 @@ main(int argc, char **argv)
 			printf("%d %s\n", objs.v[i].type, objs.v[i].name);
 		fw_objs_free(&objs);
 	} else if (argc >= 4 && strcmp(argv[1], "flush") == 0) {
-		r = conntrack_flush_mark(AF_INET, strtoul(argv[2], NULL, 0),
-		    strtoul(argv[3], NULL, 0));
-		if (r == 0)
+		const char *fam = argc >= 5 ? argv[4] : "46";
+
+		r = 0;
+		if (strchr(fam, '4'))
+			r = conntrack_flush_mark(AF_INET, strtoul(argv[2],
+			    NULL, 0), strtoul(argv[3], NULL, 0));
+		if (r == 0 && strchr(fam, '6'))
 			r = conntrack_flush_mark(AF_INET6, strtoul(argv[2],
 			    NULL, 0), strtoul(argv[3], NULL, 0));
 	} else if (argc >= 3 && strcmp(argv[1], "count") == 0) {
@@ -89,7 +93,7 @@ main(int argc, char **argv)
 			printf("total %llu\n", (unsigned long long)total);
 	} else {
 		fprintf(stderr, "usage: fwtool apply|check FILE | remove | "
-		    "counters | objects | flush MARK MASK | count MASK\n");
+		    "counters | objects | flush MARK MASK [4|6] | count MASK\n");
 		return 2;
 	}
 	if (r < 0) {

@@ -133,6 +133,30 @@ assert p["forged"] > 10 and p["replies"] < p["sent"], p' "$output"
 	kill -0 "$UPLINKD_PID"
 }
 
+@test "an echo-reply flood at one uplink's address: the other link's silent cut is still seen within 1 s" {
+	local inj dir start ms
+	inj=$(injector)
+	dir=$(helpers_tmp)
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 8000 eval '[[ $(link_state isp1) == up && $(link_state isp2) == up ]]'
+	wait_until 3000 in_group 1000002
+	# two blind floods of echo replies at wan1, from isp1's probe targets
+	bg_in isp1 bash -c "'$inj' --mode blast --src 198.19.255.1 --dst 198.18.1.2 --duration 6 >'$dir/f1.out'"
+	bg_in isp1 bash -c "'$inj' --mode blast --src 198.19.255.2 --dst 198.18.1.2 --duration 6 >'$dir/f2.out'"
+	sleep 1
+	start=$(now_us)
+	sim cut 2
+	wait_until 1000 not_in_group 1000002
+	ms=$(elapsed_ms_since "$start")
+	echo "# isp2 cut under a flood at wan1: out of the group after $ms ms" >&3
+	# the flooded link itself stayed up, and the daemon answers
+	[[ $(link_state isp1) == up ]]
+	status_fast
+	wait_until 8000 test -s "$dir/f1.out"
+	sent_some "$dir/f1.out"
+}
+
 @test "exact replies to one link's probes arriving on the other link do not count" {
 	local inj dir
 	inj=$(injector)

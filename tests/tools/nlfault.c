@@ -4,26 +4,17 @@
  * recvmsg() on NETLINK_ROUTE sockets fail with ENOBUFS, as a kernel whose
  * socket buffer overflowed does, so the tests can check that every lost
  * event, and every dump that fails because of one, leads to a full
- * resync. NLFAULT_EVERY=N fails every Nth such call (default 3) from
- * NLFAULT_AFTER_MS to NLFAULT_UNTIL_MS after the first one (defaults 0
- * and 2000); outside that window, and on other sockets, nothing changes.
+ * resync. While the file NLFAULT_FILE exists, every NLFAULT_EVERY-th
+ * such call (default 3) fails; otherwise, and on other sockets, nothing
+ * changes.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <time.h>
+#include <unistd.h>
 #include <linux/netlink.h>
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static unsigned long
 env(const char *name, unsigned long dflt)
@@ -51,20 +42,15 @@ ssize_t
 recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	static ssize_t (*real)(int, struct msghdr *, int);
-	static uint64_t t0;
 	static unsigned long n;
-	uint64_t t;
+	const char *file = getenv("NLFAULT_FILE");
 
 	if (real == NULL)
 		real = (ssize_t (*)(int, struct msghdr *, int))dlsym(RTLD_NEXT,
 		    "recvmsg");
 	if (!is_route_netlink(fd))
 		return real(fd, msg, flags);
-	t = mono_ms();
-	if (t0 == 0)
-		t0 = t;
-	if (t - t0 >= env("NLFAULT_AFTER_MS", 0) &&
-	    t - t0 < env("NLFAULT_UNTIL_MS", 2000) &&
+	if (file != NULL && access(file, F_OK) == 0 &&
 	    ++n % env("NLFAULT_EVERY", 3) == 0) {
 		errno = ENOBUFS;
 		return -1;
