@@ -68,7 +68,7 @@ static cfg_opt_t top_opts[] = {
 	OPT("fwmark-mask"), OPT("route-protocol"), OPT("balance"),
 	OPT("manage-sysctl"), OPT("hooks-dir"), OPT("hook-timeout"),
 	OPT("socket"), OPT("socket-group"), OPT("metrics-listen"),
-	OPT_LIST("local-source"),
+	OPT_LIST("local-source"), OPT_LIST("own-source"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI),
 	CFG_SEC("link", link_opts, SEC_NAMED),
 	CFG_SEC("lan", lan_opts, SEC_NAMED),
@@ -385,6 +385,8 @@ conf_build(struct loadctx *x, cfg_t *cfg, struct conf *c)
 	c->balance = BALANCE_ROUND_ROBIN;
 	c->manage_sysctl = true;
 	c->local_source_auto = true;
+	addr_parse(CONF_OWN_SOURCE4, &c->own_source4);
+	addr_parse(CONF_OWN_SOURCE6, &c->own_source6);
 	c->hook_timeout_ms = 10000;
 	if ((c->socket_path = strdup(CONF_DEFAULT_SOCKET)) == NULL)
 		return -ENOMEM;

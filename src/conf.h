@@ -19,6 +19,14 @@
 #define CONF_MAX_TARGETS	16
 #define CONF_WEIGHT_MAX		255	/* a nexthop group weight is 8 bits */
 #define CONF_TIER_MAX		16
+#define CONF_MAX_DNS		8	/* dns = { ... } per link */
+/* own-source defaults: RFC 7600's IPv4 dummy address, a source for a host
+ * that has no other and never forwarded; and an address of the discard-only
+ * prefix 100::/64 (RFC 6666), which no network routes back, with the label
+ * of global unicast (RFC 6724), so getaddrinfo keeps preferring IPv6. Both
+ * are translated on every interface and never leave the host (fw.c). */
+#define CONF_OWN_SOURCE4	"192.0.0.8"
+#define CONF_OWN_SOURCE6	"100::1"
 
 #include "config.h"
 #define CONF_DEFAULT_PATH	UPLINKD_SYSCONFDIR "/uplinkd/uplinkd.conf"
@@ -138,11 +146,16 @@ struct conf {
 	/* The source address the host's unbound sockets get from the
 	 * balanced route: an address that is no uplink's, so the firewall can
 	 * tell them from sockets bound to an uplink and balance them per
-	 * connection (then re-source them by NAT). auto: a LAN interface's
-	 * address; none: the kernel's multipath hash places the host's own
+	 * connection (then re-source them by NAT). auto: per family, a LAN
+	 * interface's address, else uplinkd's own address (own_source*);
+	 * none: the kernel's multipath hash places the host's own
 	 * connections. */
 	bool local_source_auto;		/* default true */
 	struct addr local_source4, local_source6;	/* when given */
+	/* own-source: the addresses uplinkd adds on lo (as /32 and /128) and
+	 * owns when local-source = auto finds no LAN address of the family;
+	 * unset: none. Default CONF_OWN_SOURCE4, CONF_OWN_SOURCE6. */
+	struct addr own_source4, own_source6;
 
 	struct conf_link *links;	unsigned int nlinks;
 	struct conf_lan *lans;		unsigned int nlans;

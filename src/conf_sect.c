@@ -621,36 +621,61 @@ opt_strdup(struct loadctx *x, cfg_t *sec, const char *opt, char **out)
 	return 0;
 }
 
-/* local-source = auto | none | { ADDR [, ADDR6] } */
-static void
-local_source(struct loadctx *x, struct conf *c, cfg_t *cfg)
+/*
+ * OPT = KEYWORD | none | { ADDR [, ADDR6] } (local-source: KEYWORD auto;
+ * own-source: none only). Returns the keyword given alone (its index in
+ * kw[]), or -1 with the addresses, one per family, in *a4 and *a6.
+ */
+static int
+addr_pair(struct loadctx *x, cfg_t *cfg, const char *opt,
+    const char *const *kw, unsigned int nkw, struct addr *a4,
+    struct addr *a6)
 {
-	unsigned int i, n = cfg_size(cfg, "local-source");
+	unsigned int i, k, n = cfg_size(cfg, opt);
 	struct addr a, *slot;
 	const char *s;
 	int line;
 
 	for (i = 0; i < n; i++) {
-		s = cfg_getnstr(cfg, "local-source", i);
-		line = conf_line(x, cfg, "local-source", i);
-		if (n == 1 && (strcmp(s, "auto") == 0 ||
-		    strcmp(s, "none") == 0)) {
-			c->local_source_auto = strcmp(s, "auto") == 0;
-			return;
-		}
-		if (addr_parse(s, &a) < 0 || addr_zero(&a)) {
-			conf_err(x, line, "local-source: '%s' is not auto, "
-			    "none or an IP address", s);
+		s = cfg_getnstr(cfg, opt, i);
+		line = conf_line(x, cfg, opt, i);
+		for (k = 0; n == 1 && k < nkw; k++)
+			if (strcmp(s, kw[k]) == 0)
+				return k;
+		if (addr_parse(s, &a) < 0 || addr_zero(&a) ||
+		    addr_is_linklocal6(&a)) {
+			conf_err(x, line, "%s: '%s' is not %s%snone or a "
+			    "unicast IP address", opt, s, nkw > 1 ? kw[0] : "",
+			    nkw > 1 ? ", " : "");
 			continue;
 		}
-		slot = a.family == AF_INET ? &c->local_source4 :
-		    &c->local_source6;
+		slot = a.family == AF_INET ? a4 : a6;
 		if (addr_is_set(slot))
-			conf_err(x, line, "local-source: two IPv%c addresses",
+			conf_err(x, line, "%s: two IPv%c addresses", opt,
 			    a.family == AF_INET ? '4' : '6');
 		*slot = a;
-		c->local_source_auto = false;
 	}
+	return -1;
+}
+
+/* local-source = auto | none | { ADDR [, ADDR6] };
+ * own-source = none | { ADDR [, ADDR6] }: given, it replaces both
+ * defaults (a family not named gets none). */
+static void
+sources(struct loadctx *x, struct conf *c, cfg_t *cfg)
+{
+	static const char *const lkw[] = { "auto", "none" }, *const okw[] = {
+		"none" };
+
+	if (cfg_size(cfg, "local-source") > 0)
+		c->local_source_auto = addr_pair(x, cfg, "local-source", lkw,
+		    NELEM(lkw), &c->local_source4, &c->local_source6) == 0;
+	if (cfg_size(cfg, "own-source") == 0)
+		return;
+	memset(&c->own_source4, 0, sizeof(c->own_source4));
+	memset(&c->own_source6, 0, sizeof(c->own_source6));
+	addr_pair(x, cfg, "own-source", okw, NELEM(okw), &c->own_source4,
+	    &c->own_source6);
 }
 
 int
@@ -723,7 +748,7 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 		    "socket-group: "
 		    "'%s' is longer than 32 characters",
 		    c->socket_group);
-	local_source(x, c, cfg);
+	sources(x, c, cfg);
 	if (c->metrics_listen && !hostport_ok(c->metrics_listen))
 		conf_err(x, conf_line(x, cfg, "metrics-listen", 0),
 		    "metrics-listen: "

@@ -459,6 +459,8 @@ render_decls(struct rend *r, const struct fw_objs *want,
 		    "mangle" },
 		{ "nat_postrouting", "type nat hook postrouting priority "
 		    "srcnat" },
+		/* after NAT: sees the translated source */
+		{ "guard", "type filter hook postrouting priority 101" },
 	};
 	unsigned int i, j, secs;
 	int fam, off;
@@ -582,6 +584,7 @@ fw_render(const struct conf *c, const struct plan *p,
 	render_output(&r);
 	render_postrouting(&r);
 	render_nat(&r);
+	fw_render_own_source(&r);
 
 	for (i = 0; i < c->nrules && r.err == 0; i++)
 		fw_render_conf_rule(&r, &c->rules[i]);

@@ -15,7 +15,7 @@
 #include "fw_priv.h"
 
 static const char *const fixed_chains[] = {
-	"prerouting", "output", "postrouting", "nat_postrouting",
+	"prerouting", "output", "postrouting", "nat_postrouting", "guard",
 	"rules", "choose", "bypass", "unreachable",
 };
 

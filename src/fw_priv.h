@@ -54,6 +54,9 @@ void fw_render_policy(struct rend *r, const char *chain, const char *polname,
 /* One config rule into chain "rules" (fw_policy.c). */
 void fw_render_conf_rule(struct rend *r, const struct conf_rule *cr);
 
+/* The own-source translation and guard (fw_source.c). */
+void fw_render_own_source(struct rend *r);
+
 /* "sticky4_600_web_isp1": the set of a policy's sticky pairs on one link,
  * for one family (4 or 6); the timeout is part of the name (re-adding a set
  * with a new timeout would keep the old one). */

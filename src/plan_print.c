@@ -192,6 +192,16 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 	fprintf(f, "\n# balanced default: table %u, behind the host's own "
 	    "routes%s\n", c->table_base,
 	    p->failopen4 ? " (fail-open: no link is known healthy)" : "");
+	for (j = 0; j < p->k.naddrs; j++) {
+		const struct kaddr *ka = &p->k.addrs[j];
+		char pb[PREFIX_STRLEN], ifb[IFNAMSIZ];
+
+		fprintf(f, "# the host's unbound sockets' source: uplinkd's own, "
+		    "translated on every way out\nip %saddr replace %s dev %s%s\n",
+		    fam(ka->local.addr.family), prefix_str(&ka->local, pb),
+		    ifname_of(obs, ka->ifindex, ifb),
+		    ka->local.addr.family == AF_INET6 ? " nodad" : "");
+	}
 	for (j = 0; j < p->k.nnhs; j++)
 		if (p->k.nhs[j].is_group)
 			print_nh(&p->k.nhs[j], obs, f);

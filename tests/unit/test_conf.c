@@ -230,6 +230,15 @@ static const struct errcase errcases[] = {
 	    "most 107 characters\n"
 	    "t.conf:3: metrics-listen: '::1:9120' is not ADDR:PORT or "
 	    "[ADDR6]:PORT\n" },
+	{ "bad local-source and own-source",
+	    "local-source = bogus\nown-source = { 198.18.0.1, 198.18.0.2 }\n"
+	    "link a {}\n",
+	    "t.conf:1: local-source: 'bogus' is not auto, none or a unicast "
+	    "IP address\n"
+	    "t.conf:2: own-source: two IPv4 addresses\n" },
+	{ "own-source of link scope", "own-source = fe80::1\nlink a {}\n",
+	    "t.conf:1: own-source: 'fe80::1' is not none or a unicast IP "
+	    "address\n" },
 	{ "errors of all sections sorted by line",
 	    "link a {\n\tweight = 0\n}\nprobe {\n\trate = 0\n}\nbalance = rr\n",
 	    "t.conf:2: link a: weight: 0 is out of range 1..255\n"
@@ -315,6 +324,9 @@ test_defaults(void **state)
 	assert_string_equal(c->socket_path, CONF_DEFAULT_SOCKET);
 	assert_null(c->socket_group);
 	assert_null(c->metrics_listen);
+	assert_true(c->local_source_auto);
+	assert_string_equal(addr_str(&c->own_source4, buf), CONF_OWN_SOURCE4);
+	assert_string_equal(addr_str(&c->own_source6, buf), CONF_OWN_SOURCE6);
 	assert_int_equal(c->probe.ntargets, 5);
 	assert_string_equal(addr_str(&c->probe.targets[0], buf), "1.1.1.1");
 	assert_string_equal(addr_str(&c->probe.targets[4], buf),
@@ -365,11 +377,15 @@ test_values(void **state)
 	    "policy p { links = { b, a } sticky = 30m }\n"
 	    "rule {\n\tsrc = 100.64.0.0/10\n\tproto = 6\n"
 	    "\tdport = { 80, \"8000-8080\" }\n\tiif = br0\n\tpolicy = p\n}\n"
-	    "rule { policy = unreachable }\n");
+	    "rule { policy = unreachable }\n"
+	    "own-source = 2001:db8::8\n");
 	const struct conf_link *a = &c->links[0], *b = &c->links[1];
 	char buf[PREFIX_STRLEN];
 
 	(void)state;
+	/* own-source given replaces both defaults */
+	assert_false(addr_is_set(&c->own_source4));
+	assert_string_equal(addr_str(&c->own_source6, buf), "2001:db8::8");
 	assert_int_equal(c->fwmark_mask, 0xff00);
 	assert_int_equal(c->balance, BALANCE_HASH);
 	assert_false(c->manage_sysctl);

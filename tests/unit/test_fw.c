@@ -307,6 +307,20 @@ case_link_down(struct fixture *fx, struct fw_objs *have)
 	add_rule(fx, 0)->proto = 6;
 }
 
+/* A host without a LAN: its unbound sockets get uplinkd's own source,
+ * translated on every way out and never let out as it is. */
+static void
+case_own_source(struct fixture *fx, struct fw_objs *have)
+{
+	fixture_init(fx, two, 2);
+	fx->c.local_source_auto = true;
+	set_addr(&fx->c.own_source4, "192.0.0.8");
+	set_addr(&fx->c.own_source6, "100::1");
+	fx->p.own_source4 = fx->p.own_source6 = true;
+	fx->p.local_source4 = fx->c.own_source4;
+	fx->p.local_source6 = fx->c.own_source6;
+}
+
 /* Before a reload: two links and a sticky policy. */
 static void
 case_removed_before(struct fixture *fx, struct fw_objs *have)
@@ -346,6 +360,7 @@ static const struct tcase cases[] = {
 	{ "shared-iface", case_shared_iface },
 	{ "policies", case_policies },
 	{ "link-down", case_link_down },
+	{ "own-source", case_own_source },
 	{ "removed-before", case_removed_before },
 	{ "removed", case_removed },
 };

@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+#
+# The host's own connections on every topology, with the default config
+# apart from links and lans (issue 12): a host without a LAN (uplinkd's own
+# source address on lo), two ISP routers on one segment, LAN IPv6 over
+# every link, and each ISP's resolvers kept on their own link.
+#
+#   no LAN:  [${P}host] wan1 198.18.1.2 -- ${P}isp1 --.        tbf 20 Mbit/s each
+#                       wan2 198.18.2.2 -- ${P}isp2 ---+-- ${P}inet servers 198.19.200.1-8
+#            lo: own-source 198.18.254.1, 2001:db8:fe::1 (the default,
+#                192.0.0.8 and 100::1, is outside the test ranges)
+#   shared:  [${P}host] wan1 -- ${P}sw br0 -- isp1 (198.18.1.1), isp2 (198.18.1.3)
+#   LAN:     ${P}lan 100.64.0.2, 2001:db8:200::2 -- lan0 [${P}host]
+# (uplinkd runs in ${P}host; full addressing in tests/sim/uplinksim)
+
+load helpers
+
+# The test ranges' stand-ins for the default own-source addresses.
+OWN='own-source = { 198.18.254.1, 2001:db8:fe::1 }'
+PROBE='probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3,
+                    2001:db8:fffe::1, 2001:db8:fffe::2, 2001:db8:fffe::3 } }'
+CONF_NOLAN="
+link isp1 { interface = wan1 }
+link isp2 { interface = wan2 }
+$OWN
+$PROBE
+"
+
+setup() {
+	require_root
+}
+
+# mbit NODE PORT FLOWS [SERVER]: download from one server with iperf3, Mbit/s
+mbit() {
+	in_ns "$1" iperf3 -c "${4:-$SERVER1}" -p "$2" -P "$3" -t 3 -O 1 -R -J |
+		python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))'
+}
+
+# split NODE N [SERVER]: N connections one after the other from NODE to
+# SERVER's echo service; prints "n1 n2", how many each ISP carried
+split() {
+	local i n1=0 n2=0 isp
+	for ((i = 0; i < $2; i++)); do
+		isp=$(which_isp "$1" "${3:-$SERVER1}") || return 1
+		[[ $isp == 1 ]] && n1=$((n1 + 1))
+		[[ $isp == 2 ]] && n2=$((n2 + 1))
+	done
+	echo "$n1 $n2"
+}
+
+# own_addrs: how many times the own-source addresses are on the host's lo
+own_addrs() {
+	in_host ip -o addr show dev lo | grep -cE '198\.18\.254\.1/|2001:db8:fe::1/' || true
+}
+
+@test "no LAN: 2 downloads fill both links under hash policy 0 and 1; 8 connections split 4/4; bound sockets keep their link" {
+	sim_up --rates 20,20 --ipv6
+	start_uplinkd "$CONF_NOLAN"
+	wait_until 5000 both_up
+	wait_until 5000 links_up -6 isp1 isp2
+	[[ $(own_addrs) == 2 ]]
+	local pol run m all=""
+	for pol in 0 1; do
+		in_host sysctl -qw net.ipv4.fib_multipath_hash_policy=$pol
+		in_host sysctl -qw net.ipv6.fib_multipath_hash_policy=$pol
+		for run in 1 2 3 4 5; do
+			m=$(mbit host 5201 2)
+			all+=" $m"
+			((m >= 36)) || { echo "policy $pol run $run: $m Mbit/s" >&2; return 1; }
+		done
+		[[ $(in_host sysctl -n net.ipv4.fib_multipath_hash_policy) == "$pol" ]]
+	done
+	echo "# no LAN, 2 downloads, 2 x 20 Mbit/s, policy 0 then 1:$all Mbit/s" >&3
+	run split host 8
+	echo "# no LAN, 8 connections: $output" >&3
+	[[ $output == "4 4" ]]
+	run split host 8 2001:db8:ffff::1
+	echo "# no LAN, 8 IPv6 connections: $output" >&3
+	[[ $output == "4 4" ]]
+	local k
+	for k in 1 2; do
+		for run in 1 2 3; do
+			[[ $(which_isp host "$SERVER1" "198.18.$k.2") == "$k" ]]
+			[[ $(which_isp host 2001:db8:ffff::1 "2001:db8:$k::2") == "$k" ]]
+		done
+	done
+}
+
+@test "no LAN: the own source address is removed on SIGTERM, adopted after kill -9, never doubled" {
+	sim_up
+	start_uplinkd "$CONF_NOLAN"
+	wait_until 5000 both_up
+	[[ $(own_addrs) == 1 ]]
+	run in_host ip route show table 1000
+	[[ $output == *"src 198.18.254.1"* ]]
+	stop_uplinkd KILL
+	[[ $(own_addrs) == 1 ]]
+	start_uplinkd "$CONF_NOLAN"
+	wait_until 5000 both_up
+	[[ $(own_addrs) == 1 ]]
+	run split host 4
+	[[ $output == "2 2" ]]
+	stop_uplinkd TERM
+	[[ $UPLINKD_STATUS == 0 ]]
+	[[ $(own_addrs) == 0 ]]
+	run in_host ip rule show
+	[[ $output != *"proto 250"* ]]
+	run in_host ip route show table all
+	[[ $output != *"proto 250"* ]]
+	run in_host ip nexthop show
+	[[ -z $output ]]
+	run in_host nft list tables
+	[[ $output != *uplinkd* ]]
+	run which_isp host "$SERVER1"
+	[[ $output == 1 ]]
+}
