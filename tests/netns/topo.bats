@@ -115,3 +115,59 @@ own_addrs() {
 	run which_isp host "$SERVER1"
 	[[ $output == 1 ]]
 }
+
+# rx_bytes K: bytes ISP K has sent towards the host (its cust interface)
+rx_bytes() {
+	in_ns "isp$1" cat /sys/class/net/cust/statistics/tx_bytes
+}
+
+# downloads8 NODE [SERVER]: 8 downloads at once from NODE to one server for
+# 3 s; prints "b1 b2", the bytes each ISP carried to the host meanwhile
+downloads8() {
+	local a1 a2
+	a1=$(rx_bytes 1) a2=$(rx_bytes 2)
+	in_ns "$1" iperf3 -c "${2:-$SERVER1}" -p 5203 -P 8 -t 3 -R >/dev/null || return 1
+	echo "$(($(rx_bytes 1) - a1)) $(($(rx_bytes 2) - a2))"
+}
+
+# both_over PCT B1 B2: each of B1, B2 is at least PCT % of their sum
+both_over() {
+	local pct=$1 b1=$2 b2=$3
+	((b1 * 100 >= pct * (b1 + b2) && b2 * 100 >= pct * (b1 + b2)))
+}
+
+@test "shared segment: the host's 8 downloads use both routers; a silent cut of either is survived" {
+	sim_up --shared --rates 20,20
+	start_uplinkd "
+link isp1 {
+  interface = wan1
+  gateway = 198.18.1.1
+}
+link isp2 {
+  interface = wan1
+  gateway = 198.18.1.3
+}
+$OWN
+$PROBE
+"
+	wait_until 5000 both_up
+	local b
+	b=$(downloads8 host)
+	echo "# shared segment, host, 8 downloads: bytes via isp1, isp2: $b" >&3
+	both_over 30 $b
+	local k other i
+	for k in 1 2; do
+		other=$((3 - k))
+		sim cut "$k"
+		wait_until 1500 not_in_group "100000$k"
+		for i in 1 2 3 4; do
+			[[ $(which_isp host "$SERVER1") == "$other" ]]
+		done
+		sim heal "$k"
+		wait_until 8000 both_up
+	done
+	# a socket bound to the segment's one address takes the first link
+	for i in 1 2 3; do
+		[[ $(which_isp host "$SERVER1" 198.18.1.2) == 1 ]]
+	done
+}
