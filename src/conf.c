@@ -80,12 +80,14 @@ static cfg_opt_t top_opts[] = {
 
 /* Keep a message; they are printed sorted by line when the load ends. */
 static void
-vnote_err(struct loadctx *x, int line, const char *fmt, va_list ap)
+vnote_err(struct loadctx *x, int line, bool warn, const char *fmt,
+    va_list ap)
 {
 	struct confmsg *m;
-	char *text;
+	char *text, *w;
 
-	x->nerrors++;
+	if (!warn)
+		x->nerrors++;
 	if (!x->errf)
 		return;
 	if (x->nmsgs == x->amsgs) {
@@ -101,6 +103,15 @@ vnote_err(struct loadctx *x, int line, const char *fmt, va_list ap)
 		x->nomem = true;
 		return;
 	}
+	if (warn) {
+		if (asprintf(&w, "warning: %s", text) < 0) {
+			free(text);
+			x->nomem = true;
+			return;
+		}
+		free(text);
+		text = w;
+	}
 	x->msgs[x->nmsgs] = (struct confmsg){ line > 0 ? line : 1, x->nmsgs,
 	    text };
 	x->nmsgs++;
@@ -112,7 +123,17 @@ conf_err(struct loadctx *x, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vnote_err(x, line, fmt, ap);
+	vnote_err(x, line, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_warn(struct loadctx *x, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote_err(x, line, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -120,7 +141,7 @@ conf_err(struct loadctx *x, int line, const char *fmt, ...)
 static void
 confuse_err(cfg_t *cfg, const char *fmt, va_list ap)
 {
-	vnote_err(loading, cfg ? cfg->line : 1, fmt, ap);
+	vnote_err(loading, cfg ? cfg->line : 1, false, fmt, ap);
 }
 
 static int
@@ -421,6 +442,7 @@ conf_build(struct loadctx *x, cfg_t *cfg, struct conf *c)
 	for (c->nlans = 0; c->nlans < n; c->nlans++)
 		conf_lan_load(x, c, cfg_getnsec(cfg, "lan", c->nlans),
 		    &c->lans[c->nlans]);
+	conf_nat6_check(x, c);
 
 	n = cfg_size(cfg, "policy");
 	if (n && (c->policies = calloc(n, sizeof(*c->policies))) == NULL)

@@ -40,8 +40,12 @@ enum conf_balance {
 
 enum conf_nat6 {
 	NAT6_NONE,
-	NAT6_MASQUERADE,
-	NAT6_NPT,
+	NAT6_MASQUERADE,	/* all of the LAN's IPv6 */
+	NAT6_NPT,		/* all of it, into npt-prefix */
+	NAT6_AUTO,		/* default: what is not from the link's own
+				 * prefixes (its connected one, npt-prefix):
+				 * into npt-prefix if given, else
+				 * masqueraded */
 };
 
 struct conf_probe {
@@ -78,9 +82,11 @@ struct conf_link {
 	bool ipv4, ipv6;		/* families in use; default both, each
 					 * used only where the link has an
 					 * address of it */
-	enum conf_nat6 nat6;		/* LAN IPv6 translation; default none */
-	struct prefix npt_prefix6;	/* with nat6 = npt: the prefix the
-					 * ISP routes to this host (len <= 64) */
+	enum conf_nat6 nat6;		/* LAN IPv6 translation; default auto */
+	int nat6_line;			/* where nat6 is given; 0: not */
+	struct prefix npt_prefix6;	/* the prefix the ISP delegates to
+					 * this host (len <= 64): nat6 = npt
+					 * translates into it, auto too */
 	bool has_probe;			/* per-link probe { } override */
 	struct conf_probe probe;	/* effective probe settings */
 	unsigned int id;		/* 1..CONF_MAX_LINKS: mark, table and

@@ -131,6 +131,8 @@ nat6_name(enum conf_nat6 n)
 		return "masquerade";
 	case NAT6_NPT:
 		return "npt";
+	case NAT6_AUTO:
+		return "auto";
 	}
 	return "?";
 }

@@ -46,6 +46,9 @@ struct loadctx {
 
 void conf_err(struct loadctx *x, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A message that does not fail the load: "FILE:LINE: warning: ..." */
+void conf_warn(struct loadctx *x, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The line of value idx of opt in sec, else of the option, else of sec. */
 int conf_line(const struct loadctx *x, const cfg_t *sec, const char *opt,
     unsigned int idx);
@@ -80,6 +83,7 @@ void conf_lan_load(struct loadctx *x, const struct conf *c, cfg_t *sec,
     struct conf_lan *n);
 int conf_policy_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_policy *p);
+void conf_nat6_check(struct loadctx *x, const struct conf *c);
 int conf_rule_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_rule *r);
 

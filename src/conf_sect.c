@@ -27,6 +27,7 @@ static const char *const balance_names[] = {
 static const char *const nat6_names[] = {
 	[NAT6_NONE] = "none", [NAT6_MASQUERADE] = "masquerade",
 	[NAT6_NPT] = "npt",
+	[NAT6_AUTO] = "auto",
 };
 static const char *const family_names[] = { "both", "ipv4", "ipv6" };
 static const char *const default_targets[] = {
@@ -305,9 +306,11 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 	    x, sec, pfx, "family", family_names, NELEM(family_names), &v);
 	l->ipv4 = v != 2;
 	l->ipv6 = v != 1;
-	v = NAT6_NONE;
+	v = NAT6_AUTO;
 	conf_opt_enum(x, sec, pfx, "nat6", nat6_names, NELEM(nat6_names), &v);
 	l->nat6 = v;
+	if (conf_get(sec, "nat6"))
+		l->nat6_line = conf_line(x, sec, "nat6", 0);
 	if ((s = conf_get(sec, "npt-prefix")) != NULL) {
 		line = conf_line(x, sec, "npt-prefix", 0);
 		if (prefix_parse(s, &l->npt_prefix6) < 0 ||
@@ -366,6 +369,32 @@ conf_lan_load(struct loadctx *x, const struct conf *c, cfg_t *sec,
 		if (!strcmp(n->ifname, c->lans[i].ifname))
 			conf_err(x, line, "%sinterface %s is the interface of "
 			    "lan %s", pfx, n->ifname, c->lans[i].name);
+}
+
+/* A warning for each link whose ISP would get the LAN's IPv6 with the
+ * LAN's own source: nat6 = none on a link that carries IPv6, with a LAN
+ * that is translated (masquerade). */
+void
+conf_nat6_check(struct loadctx *x, const struct conf *c)
+{
+	const struct conf_lan *lan = NULL;
+	unsigned int i;
+
+	for (i = 0; i < c->nlans && !lan; i++)
+		if (c->lans[i].masquerade)
+			lan = &c->lans[i];
+	for (i = 0; lan && i < c->nlinks; i++) {
+		const struct conf_link *l = &c->links[i];
+
+		if (l->nat6 != NAT6_NONE || !l->ipv6)
+			continue;
+		conf_warn(x, l->nat6_line ? l->nat6_line : l->line,
+		    "link %s: nat6 = none: IPv6 from lan %s (line %d) leaves "
+		    "over this link with its own source, which the ISP drops "
+		    "unless it routes that prefix here (nat6 = auto "
+		    "translates what it would drop)", l->name, lan->name,
+		    lan->line);
+	}
 }
 
 static int

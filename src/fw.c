@@ -345,13 +345,10 @@ render_postrouting(struct rend *r)
 	}
 }
 
-static void nat_rule(struct rend *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* A nat rule, unless the same was written already (links sharing an
  * interface). */
-static void
-nat_rule(struct rend *r, const char *fmt, ...)
+void
+fw_nat_rule(struct rend *r, const char *fmt, ...)
 {
 	va_list ap;
 	char *s, **v;
@@ -411,19 +408,9 @@ render_nat(struct rend *r)
 		int fam;
 
 		if (lans != NULL) {
-			nat_rule(r, "oifname \"%s\" iifname %s meta nfproto "
+			fw_nat_rule(r, "oifname \"%s\" iifname %s meta nfproto "
 			    "ipv4 masquerade", cl->ifname, lans);
-			if (cl->nat6 == NAT6_MASQUERADE)
-				nat_rule(r, "oifname \"%s\" iifname %s meta "
-				    "nfproto ipv6 masquerade", cl->ifname, lans);
-			/* prefix translation: the LAN's host bits kept in
-			 * the prefix the ISP routes here, 1:1 (conntrack's
-			 * netmap; not RFC 6296's checksum-neutral kind) */
-			if (cl->nat6 == NAT6_NPT && cl->npt_prefix6.len)
-				nat_rule(r, "oifname \"%s\" iifname %s meta "
-				    "nfproto ipv6 snat ip6 prefix to %s",
-				    cl->ifname, lans,
-				    prefix_str(&cl->npt_prefix6, buf));
+			fw_render_nat6(r, i, lans);
 		}
 		/* a local socket re-routed by mark to this link leaves with
 		 * the source of the route it first took: re-source it */
@@ -440,7 +427,7 @@ render_nat(struct rend *r)
 				own.addr = pf->addr;
 				own.len = fam == 4 ? 32 : 128;
 			}
-			nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
+			fw_nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
 			    "type local masquerade", cl->ifname, fw_ipkw(fam),
 			    prefix_str(&own, buf));
 		}

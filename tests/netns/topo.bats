@@ -171,3 +171,34 @@ $PROBE
 		[[ $(which_isp host "$SERVER1" 198.18.1.2) == 1 ]]
 	done
 }
+
+# spoofed K: packets ISP K dropped for a source it does not route
+spoofed() {
+	in_ns "isp$1" nft -j list counter inet uplinksim spoofed |
+		jq '.nftables[] | select(.counter) | .counter.packets'
+}
+
+@test "LAN IPv6 with the defaults: 8 downloads from a LAN client use both links; no ISP sees a spoofed source" {
+	sim_up --lan --ipv6 --rates 20,20
+	start_uplinkd "
+link isp1 { interface = wan1 }
+link isp2 { interface = wan2 }
+lan home { interface = lan0 }
+$OWN
+$PROBE
+"
+	wait_until 5000 both_up
+	wait_until 5000 links_up -6 isp1 isp2
+	local b
+	b=$(downloads8 lan 2001:db8:ffff::1)
+	echo "# LAN IPv6, 8 downloads: bytes via isp1, isp2: $b" >&3
+	both_over 30 $b
+	[[ $(spoofed 1) == 0 && $(spoofed 2) == 0 ]]
+	# and --check says nothing of the defaults, but warns of nat6 = none
+	run "$UPLINKD" -c "$UPLINKD_CONF" --check
+	[[ $status == 0 && $output != *warning* ]]
+	sed -i 's/^link isp2 { interface = wan2 }$/link isp2 {\n  interface = wan2\n  nat6 = none\n}/' "$UPLINKD_CONF"
+	run "$UPLINKD" -c "$UPLINKD_CONF" --check
+	echo "$output"
+	[[ $status == 0 && $output == *"uplinkd.conf:6: warning: link isp2: nat6 = none"* ]]
+}

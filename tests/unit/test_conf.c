@@ -283,6 +283,30 @@ load_ok(const char *text)
 	return c;
 }
 
+/* nat6 = none with a masqueraded LAN: a warning with the line, and the
+ * config still loads; none without a LAN, or on an IPv4-only link, is
+ * quiet. */
+static void
+test_nat6_warning(void **state)
+{
+	struct conf *c;
+	char *out;
+
+	(void)state;
+	out = load_errors("link a {}\nlink b {\n\tnat6 = none\n}\n"
+	    "link c {\n\tnat6 = none\n\tfamily = ipv4\n}\n"
+	    "lan home { interface = br0 }\n", &c);
+	assert_non_null(c);
+	assert_string_equal(out, "t.conf:3: warning: link b: nat6 = none: "
+	    "IPv6 from lan home (line 9) leaves over this link with its own "
+	    "source, which the ISP drops unless it routes that prefix here "
+	    "(nat6 = auto translates what it would drop)\n");
+	assert_int_equal(c->links[0].nat6, NAT6_AUTO);
+	free(out);
+	conf_free(c);
+	conf_free(load_ok("link b {\n\tnat6 = none\n}\n"));
+}
+
 static void
 test_too_many_links(void **state)
 {
@@ -351,7 +375,7 @@ test_defaults(void **state)
 	assert_int_equal(l->weight, 1);
 	assert_int_equal(l->tier, 1);
 	assert_true(l->ipv4 && l->ipv6);
-	assert_int_equal(l->nat6, NAT6_NONE);
+	assert_int_equal(l->nat6, NAT6_AUTO);
 	assert_false(l->has_probe);
 	assert_memory_equal(&l->probe, &c->probe, sizeof(c->probe));
 	assert_int_equal(l->id, 1);
@@ -527,6 +551,7 @@ main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_too_many_links),
+		cmocka_unit_test(test_nat6_warning),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_assign_ids),

@@ -307,6 +307,28 @@ case_link_down(struct fixture *fx, struct fw_objs *have)
 	add_rule(fx, 0)->proto = 6;
 }
 
+/* LAN IPv6 by default: translated where its source is not the link's
+ * own prefix; into the delegated prefix where one is given; a link without
+ * IPv6 yet translates all of it. */
+static void
+case_nat6_auto(struct fixture *fx, struct fw_objs *have)
+{
+	static const struct tlink l[] = {
+		{ "isp1", "eth0", 1, "198.18.1.2", "198.18.1.0/24",
+		    "198.18.1.1", "2001:db8:1::2", "2001:db8:1::/64",
+		    "2001:db8:1::1", false, NULL, NAT6_AUTO },
+		{ "isp2", "eth1", 1, "198.18.2.2", "198.18.2.0/24",
+		    "198.18.2.1", "2001:db8:2::2", "2001:db8:2::/64",
+		    "2001:db8:2::1", false, NULL, NAT6_AUTO },
+		{ "lte", "wwan0", 1, "198.18.3.2", "198.18.3.0/24",
+		    "198.18.3.1", NULL, NULL, NULL, false, NULL, NAT6_AUTO },
+	};
+
+	fixture_init(fx, l, 3);
+	set_prefix(&fx->links[1].npt_prefix6, "2001:db8:2:8000::/64");
+	add_lan(fx, "br0", true);
+}
+
 /* A host without a LAN: its unbound sockets get uplinkd's own source,
  * translated on every way out and never let out as it is. */
 static void
@@ -361,6 +383,7 @@ static const struct tcase cases[] = {
 	{ "policies", case_policies },
 	{ "link-down", case_link_down },
 	{ "own-source", case_own_source },
+	{ "nat6-auto", case_nat6_auto },
 	{ "removed-before", case_removed_before },
 	{ "removed", case_removed },
 };
