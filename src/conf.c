@@ -50,6 +50,7 @@ static cfg_opt_t probe_opts[] = {
 static cfg_opt_t link_opts[] = {
 	OPT("interface"), OPT_LIST("gateway"), OPT("gateway6"), OPT("weight"),
 	OPT("tier"), OPT("family"), OPT("nat6"), OPT("npt-prefix"),
+	OPT_LIST("dns"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI), OPT_SECLINE, CFG_END()
 };
 static cfg_opt_t lan_opts[] = {

@@ -87,6 +87,9 @@ struct conf_link {
 	struct prefix npt_prefix6;	/* the prefix the ISP delegates to
 					 * this host (len <= 64): nat6 = npt
 					 * translates into it, auto too */
+	struct addr dns[CONF_MAX_DNS];	/* the ISP's resolvers: queries to
+					 * them always leave over this link */
+	unsigned int ndns;
 	bool has_probe;			/* per-link probe { } override */
 	struct conf_probe probe;	/* effective probe settings */
 	unsigned int id;		/* 1..CONF_MAX_LINKS: mark, table and

@@ -156,6 +156,7 @@ pr_link(FILE *f, const struct conf_link *l)
 		fprintf(f, "\tnpt-prefix = %s\n",
 		    prefix_str(&l->npt_prefix6, pb));
 	}
+	pr_addrs(f, "\t", "dns", l->dns, l->ndns);
 	if (l->has_probe)
 		pr_probe(f, "\t", &l->probe);
 	fprintf(f, "}\n");

@@ -281,6 +281,46 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 		    pfx);
 }
 
+/* dns = { ADDR, ... }: each address once among all links. */
+static void
+link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
+    const char *pfx, struct conf_link *l)
+{
+	unsigned int i, k, n = cfg_size(sec, "dns");
+	const struct conf_link *o;
+	struct addr a;
+	const char *s;
+	int line;
+
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, "dns", i);
+		line = conf_line(x, sec, "dns", i);
+		if (addr_parse(s, &a) < 0 || addr_zero(&a) ||
+		    addr_is_linklocal6(&a)) {
+			conf_err(x, line, "%sdns: '%s' is not a unicast IP "
+			    "address", pfx, s);
+			continue;
+		}
+		if (a.family == AF_INET ? !l->ipv4 : !l->ipv6) {
+			conf_err(x, line, "%sdns: %s is of a family the link "
+			    "does not use", pfx, s);
+			continue;
+		}
+		for (o = c->links; o <= l; o++)
+			for (k = 0; k < o->ndns; k++)
+				if (addr_eq(&o->dns[k], &a))
+					conf_err(x, line, "%sdns: %s is "
+					    "already a resolver of link %s",
+					    pfx, s, o->name);
+		if (l->ndns == CONF_MAX_DNS) {
+			conf_err(x, line, "%sdns: more than %d addresses", pfx,
+			    CONF_MAX_DNS);
+			return;
+		}
+		l->dns[l->ndns++] = a;
+	}
+}
+
 void
 conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_link *l)
@@ -325,6 +365,7 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 		conf_err(x, conf_line(x, sec, "nat6", 0), "%snat6 = npt needs "
 		    "npt-prefix (the prefix the ISP routes to this host)", pfx);
 	link_gateways(x, sec, pfx, l);
+	link_dns(x, c, sec, pfx, l);
 	for (o = c->links; *l->ifname && o < l; o++)
 		if (!strcmp(o->ifname, l->ifname) &&
 		    addr_eq(&o->gateway4, &l->gateway4) &&

@@ -3,7 +3,8 @@
  * fw renders the nftables side of the plan as the text of one transaction
  * on table `inet uplinkd` (see fw.h for how stateful objects survive it).
  * A new connection is marked once, in this order: arriving over an uplink,
- * with that uplink; to the host itself, a connected network or anything not
+ * with that uplink; to one of an uplink's resolvers, with that uplink; to
+ * the host itself, a connected network or anything not
  * routed out of an uplink, not at all; sent by a local socket whose route
  * came from an uplink's table (its realm) or bound to its IPv6 address, with
  * that uplink; otherwise the rules choose a policy and the policy a link.
@@ -249,6 +250,7 @@ render_prerouting(struct rend *r)
 	fprintf(r->f, "add rule " TBL " %s iifname != ", ch);
 	put_lan_ifaces(r, false);
 	fputs(" return\n", r->f);
+	fw_render_dns(r, ch);
 	render_bypass_dst(r, ch, false);
 	fw_rule(r, ch, "goto rules");
 }
@@ -268,6 +270,7 @@ render_output(struct rend *r)
 	render_restore(r, ch, "meta mark");
 	fw_rule(r, ch, "meta mark and 0x%08x != 0 return", r->mask);
 	fw_rule(r, ch, "ct state != new return");
+	fw_render_dns(r, ch);
 	render_bypass_dst(r, ch, true);
 	/* uplinkctl exec LINK: the command runs in the link's cgroup */
 	for (i = 0; p->exec_cgroups && i < c->nlinks; i++)

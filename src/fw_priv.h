@@ -51,6 +51,8 @@ fw_ipkw(int fam)
 void fw_render_policy(struct rend *r, const char *chain, const char *polname,
     const unsigned int *idx, unsigned int n, enum conf_balance b,
     unsigned int sticky_s);
+/* Queries to each link's resolvers marked with it, in chain (fw_policy.c). */
+void fw_render_dns(struct rend *r, const char *chain);
 /* One config rule into chain "rules" (fw_policy.c). */
 void fw_render_conf_rule(struct rend *r, const struct conf_rule *cr);
 

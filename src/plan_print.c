@@ -172,6 +172,11 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 			    "point-to-point",
 			    pl->v6.gateway_learned ? " (learned)" : "",
 			    pl->v6.active ? "active" : "inactive");
+		for (j = 0; j < pl->conf->ndns; j++)
+			fprintf(f, "%s%s%s", j ? ", " : "#   resolvers ",
+			    addr_str(&pl->conf->dns[j], a),
+			    j + 1 == pl->conf->ndns ? ": always over this "
+			    "link (nft marks)\n" : "");
 		for (j = 0; j < p->k.nnhs; j++) {
 			const struct knh *n = &p->k.nhs[j];
 

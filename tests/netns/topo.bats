@@ -202,3 +202,66 @@ $PROBE
 	echo "$output"
 	[[ $status == 0 && $output == *"uplinkd.conf:6: warning: link isp2: nat6 = none"* ]]
 }
+
+# A resolver inside ISP 1 (198.19.1.53 on its lo, tcp/udp 53) that answers
+# only its own customers: queries whose source is on its customer segment.
+RESOLVER='
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.19.1.53", 53))
+while True:
+    data, peer = s.recvfrom(512)
+    if peer[0].startswith("198.18.1."):
+        s.sendto(data, peer)
+'
+# QUERIES N: N queries from the host, each from a socket of its own (a new
+# connection each, balanced anew); prints how many were answered
+QUERIES='
+import socket, sys
+n = 0
+for i in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(1)
+    s.sendto(b"q%d" % i, ("198.19.1.53", 53))
+    try:
+        if s.recv(512) == b"q%d" % i:
+            n += 1
+    except socket.timeout:
+        pass
+    s.close()
+print(n)
+'
+
+@test "DNS: a resolver inside ISP1 that answers only ISP1's customers answers 100 of 100 queries, with round-robin on" {
+	sim_up
+	in_ns isp1 ip addr add 198.19.1.53/32 dev lo
+	bg_in isp1 python3 -c "$RESOLVER"
+	wait_until 2000 eval 'in_ns isp1 ss -Hlun | grep -q 198.19.1.53:53'
+	start_uplinkd "
+link isp1 {
+  interface = wan1
+  dns = { 198.19.1.53 }
+}
+link isp2 { interface = wan2 }
+$OWN
+$PROBE
+"
+	wait_until 5000 both_up
+	run in_host python3 -c "$QUERIES" 100
+	echo "# DNS over ISP1's link: $output of 100 answered" >&3
+	[[ $output == 100 ]]
+	# round-robin is on: other connections still take both links
+	[[ $(split host 4) == "2 2" ]]
+	# status and plan show the resolvers
+	run uplinkctl status --json
+	[[ $(jq -c '.links[] | select(.name == "isp1") | .dns' <<<"$output") == '["198.19.1.53"]' ]]
+	run in_host "$UPLINKCTL" plan -c "$UPLINKD_CONF"
+	[[ $output == *"resolvers 198.19.1.53: always over this link"* ]]
+	[[ $output == *"ip daddr { 198.19.1.53 } goto mark_isp1"* ]]
+	# ISP1's upstream dies: its resolver, inside it, is still reached
+	# over its link, though the link takes no new connections
+	sim cut 1
+	wait_until 1500 not_in_group 1000001
+	run in_host python3 -c "$QUERIES" 20
+	[[ $output == 20 ]]
+}

@@ -230,6 +230,14 @@ static const struct errcase errcases[] = {
 	    "most 107 characters\n"
 	    "t.conf:3: metrics-listen: '::1:9120' is not ADDR:PORT or "
 	    "[ADDR6]:PORT\n" },
+	{ "bad resolvers",
+	    "link a {\n\tdns = { 198.19.1.53, x }\n}\n"
+	    "link b {\n\tfamily = ipv4\n\tdns = { 198.19.1.53, 2001:db8::53 }\n}\n",
+	    "t.conf:2: link a: dns: 'x' is not a unicast IP address\n"
+	    "t.conf:6: link b: dns: 198.19.1.53 is already a resolver of "
+	    "link a\n"
+	    "t.conf:6: link b: dns: 2001:db8::53 is of a family the link "
+	    "does not use\n" },
 	{ "bad local-source and own-source",
 	    "local-source = bogus\nown-source = { 198.18.0.1, 198.18.0.2 }\n"
 	    "link a {}\n",
@@ -402,7 +410,8 @@ test_values(void **state)
 	    "rule {\n\tsrc = 100.64.0.0/10\n\tproto = 6\n"
 	    "\tdport = { 80, \"8000-8080\" }\n\tiif = br0\n\tpolicy = p\n}\n"
 	    "rule { policy = unreachable }\n"
-	    "own-source = 2001:db8::8\n");
+	    "own-source = 2001:db8::8\n"
+	    "link d {\n\tdns = { 198.19.1.53, 2001:db8::53 }\n}\n");
 	const struct conf_link *a = &c->links[0], *b = &c->links[1];
 	char buf[PREFIX_STRLEN];
 
@@ -410,6 +419,8 @@ test_values(void **state)
 	/* own-source given replaces both defaults */
 	assert_false(addr_is_set(&c->own_source4));
 	assert_string_equal(addr_str(&c->own_source6, buf), "2001:db8::8");
+	assert_int_equal(c->links[2].ndns, 2);
+	assert_string_equal(addr_str(&c->links[2].dns[1], buf), "2001:db8::53");
 	assert_int_equal(c->fwmark_mask, 0xff00);
 	assert_int_equal(c->balance, BALANCE_HASH);
 	assert_false(c->manage_sysctl);

@@ -329,6 +329,20 @@ case_nat6_auto(struct fixture *fx, struct fw_objs *have)
 	add_lan(fx, "br0", true);
 }
 
+/* Each ISP's resolvers over its own link, from the host and the LAN. */
+static void
+case_dns(struct fixture *fx, struct fw_objs *have)
+{
+	fixture_init(fx, two, 2);
+	add_lan(fx, "br0", true);
+	set_addr(&fx->links[0].dns[0], "198.19.1.53");
+	set_addr(&fx->links[0].dns[1], "2001:db8:100:1::53");
+	set_addr(&fx->links[0].dns[2], "198.19.1.54");
+	fx->links[0].ndns = 3;
+	set_addr(&fx->links[1].dns[0], "198.19.2.53");
+	fx->links[1].ndns = 1;
+}
+
 /* A host without a LAN: its unbound sockets get uplinkd's own source,
  * translated on every way out and never let out as it is. */
 static void
@@ -384,6 +398,7 @@ static const struct tcase cases[] = {
 	{ "link-down", case_link_down },
 	{ "own-source", case_own_source },
 	{ "nat6-auto", case_nat6_auto },
+	{ "dns", case_dns },
 	{ "removed-before", case_removed_before },
 	{ "removed", case_removed },
 };
