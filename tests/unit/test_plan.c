@@ -548,6 +548,32 @@ test_own_source(void **state)
 	}
 }
 
+/* A host without a LAN as `uplinkctl plan` prints it: uplinkd's own
+ * address on lo, the source of the balanced route, no hash sysctl. */
+static void
+test_golden_own_source(void **state)
+{
+	struct conf *c = load("link isp1 { interface = wan1 }\n"
+	    "link isp2 { interface = wan2 }\n");
+	struct plan_input in = { 0 };
+	struct kstate obs;
+	struct plan p;
+	char *text;
+
+	(void)state;
+	host(&obs, 2, true);
+	add_lo_lan(&obs, NULL);
+	in.conf = c;
+	in.obs = &obs;
+	assert_int_equal(plan_build(&in, &p), 0);
+	text = render(&p, c, &obs);
+	golden("no-lan-own-source", text);
+	free(text);
+	plan_free(&p);
+	conf_free(c);
+	kstate_clear(&obs);
+}
+
 /* An explicit local-source that is also own-source is the admin's. */
 static void
 test_own_source_not_owned(void **state)
@@ -589,6 +615,8 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_absent_interface);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ownership);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_own_source);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_golden_own_source);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_own_source_not_owned);
 	return _cmocka_run_group_tests("plan", tests, n, NULL, NULL);
