@@ -81,8 +81,8 @@ check_ifname(struct loadctx *x, int line, const char *pfx, const char *opt,
 	memcpy(out, s, len + 1);
 }
 
-static bool
-addr_zero(const struct addr *a)
+bool
+conf_addr_zero(const struct addr *a)
 {
 	size_t i;
 
@@ -171,7 +171,7 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 			struct addr *a = &p->targets[p->ntargets];
 
 			line = conf_line(x, sec, "targets", i);
-			if (addr_parse(s, a) < 0 || addr_zero(a)) {
+			if (addr_parse(s, a) < 0 || conf_addr_zero(a)) {
 				conf_err(x, line,
 				    "%stargets: '%s' is not an IP "
 				    "address",
@@ -246,7 +246,7 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 	for (i = 0; i < n; i++) {
 		s = cfg_getnstr(sec, "gateway", i);
 		line = conf_line(x, sec, "gateway", i);
-		if (addr_parse(s, &a) < 0 || addr_zero(&a)) {
+		if (addr_parse(s, &a) < 0 || conf_addr_zero(&a)) {
 			conf_err(x, line,
 			    "%sgateway: '%s' is not an IP address", pfx, s);
 			continue;
@@ -260,7 +260,7 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 	if ((s = conf_get(sec, "gateway6")) != NULL) {
 		line = conf_line(x, sec, "gateway6", 0);
 		if (addr_parse(s, &a) < 0 || a.family != AF_INET6 ||
-		    addr_zero(&a))
+		    conf_addr_zero(&a))
 			conf_err(x, line,
 			    "%sgateway6: '%s' is not an IPv6 address", pfx, s);
 		else if (addr_is_set(&l->gateway6))
@@ -279,46 +279,6 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 		    "%sgateway: IPv6 gateway on a link with "
 		    "family = ipv4",
 		    pfx);
-}
-
-/* dns = { ADDR, ... }: each address once among all links. */
-static void
-link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
-    const char *pfx, struct conf_link *l)
-{
-	unsigned int i, k, n = cfg_size(sec, "dns");
-	const struct conf_link *o;
-	struct addr a;
-	const char *s;
-	int line;
-
-	for (i = 0; i < n; i++) {
-		s = cfg_getnstr(sec, "dns", i);
-		line = conf_line(x, sec, "dns", i);
-		if (addr_parse(s, &a) < 0 || addr_zero(&a) ||
-		    addr_is_linklocal6(&a)) {
-			conf_err(x, line, "%sdns: '%s' is not a unicast IP "
-			    "address", pfx, s);
-			continue;
-		}
-		if (a.family == AF_INET ? !l->ipv4 : !l->ipv6) {
-			conf_err(x, line, "%sdns: %s is of a family the link "
-			    "does not use", pfx, s);
-			continue;
-		}
-		for (o = c->links; o <= l; o++)
-			for (k = 0; k < o->ndns; k++)
-				if (addr_eq(&o->dns[k], &a))
-					conf_err(x, line, "%sdns: %s is "
-					    "already a resolver of link %s",
-					    pfx, s, o->name);
-		if (l->ndns == CONF_MAX_DNS) {
-			conf_err(x, line, "%sdns: more than %d addresses", pfx,
-			    CONF_MAX_DNS);
-			return;
-		}
-		l->dns[l->ndns++] = a;
-	}
 }
 
 void
@@ -365,7 +325,7 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 		conf_err(x, conf_line(x, sec, "nat6", 0), "%snat6 = npt needs "
 		    "npt-prefix (the prefix the ISP routes to this host)", pfx);
 	link_gateways(x, sec, pfx, l);
-	link_dns(x, c, sec, pfx, l);
+	conf_link_dns(x, c, sec, pfx, l);
 	for (o = c->links; *l->ifname && o < l; o++)
 		if (!strcmp(o->ifname, l->ifname) &&
 		    addr_eq(&o->gateway4, &l->gateway4) &&
@@ -410,32 +370,6 @@ conf_lan_load(struct loadctx *x, const struct conf *c, cfg_t *sec,
 		if (!strcmp(n->ifname, c->lans[i].ifname))
 			conf_err(x, line, "%sinterface %s is the interface of "
 			    "lan %s", pfx, n->ifname, c->lans[i].name);
-}
-
-/* A warning for each link whose ISP would get the LAN's IPv6 with the
- * LAN's own source: nat6 = none on a link that carries IPv6, with a LAN
- * that is translated (masquerade). */
-void
-conf_nat6_check(struct loadctx *x, const struct conf *c)
-{
-	const struct conf_lan *lan = NULL;
-	unsigned int i;
-
-	for (i = 0; i < c->nlans && !lan; i++)
-		if (c->lans[i].masquerade)
-			lan = &c->lans[i];
-	for (i = 0; lan && i < c->nlinks; i++) {
-		const struct conf_link *l = &c->links[i];
-
-		if (l->nat6 != NAT6_NONE || !l->ipv6)
-			continue;
-		conf_warn(x, l->nat6_line ? l->nat6_line : l->line,
-		    "link %s: nat6 = none: IPv6 from lan %s (line %d) leaves "
-		    "over this link with its own source, which the ISP drops "
-		    "unless it routes that prefix here (nat6 = auto "
-		    "translates what it would drop)", l->name, lan->name,
-		    lan->line);
-	}
 }
 
 static int
@@ -691,63 +625,6 @@ opt_strdup(struct loadctx *x, cfg_t *sec, const char *opt, char **out)
 	return 0;
 }
 
-/*
- * OPT = KEYWORD | none | { ADDR [, ADDR6] } (local-source: KEYWORD auto;
- * own-source: none only). Returns the keyword given alone (its index in
- * kw[]), or -1 with the addresses, one per family, in *a4 and *a6.
- */
-static int
-addr_pair(struct loadctx *x, cfg_t *cfg, const char *opt,
-    const char *const *kw, unsigned int nkw, struct addr *a4,
-    struct addr *a6)
-{
-	unsigned int i, k, n = cfg_size(cfg, opt);
-	struct addr a, *slot;
-	const char *s;
-	int line;
-
-	for (i = 0; i < n; i++) {
-		s = cfg_getnstr(cfg, opt, i);
-		line = conf_line(x, cfg, opt, i);
-		for (k = 0; n == 1 && k < nkw; k++)
-			if (strcmp(s, kw[k]) == 0)
-				return k;
-		if (addr_parse(s, &a) < 0 || addr_zero(&a) ||
-		    addr_is_linklocal6(&a)) {
-			conf_err(x, line, "%s: '%s' is not %s%snone or a "
-			    "unicast IP address", opt, s, nkw > 1 ? kw[0] : "",
-			    nkw > 1 ? ", " : "");
-			continue;
-		}
-		slot = a.family == AF_INET ? a4 : a6;
-		if (addr_is_set(slot))
-			conf_err(x, line, "%s: two IPv%c addresses", opt,
-			    a.family == AF_INET ? '4' : '6');
-		*slot = a;
-	}
-	return -1;
-}
-
-/* local-source = auto | none | { ADDR [, ADDR6] };
- * own-source = none | { ADDR [, ADDR6] }: given, it replaces both
- * defaults (a family not named gets none). */
-static void
-sources(struct loadctx *x, struct conf *c, cfg_t *cfg)
-{
-	static const char *const lkw[] = { "auto", "none" }, *const okw[] = {
-		"none" };
-
-	if (cfg_size(cfg, "local-source") > 0)
-		c->local_source_auto = addr_pair(x, cfg, "local-source", lkw,
-		    NELEM(lkw), &c->local_source4, &c->local_source6) == 0;
-	if (cfg_size(cfg, "own-source") == 0)
-		return;
-	memset(&c->own_source4, 0, sizeof(c->own_source4));
-	memset(&c->own_source6, 0, sizeof(c->own_source6));
-	addr_pair(x, cfg, "own-source", okw, NELEM(okw), &c->own_source4,
-	    &c->own_source6);
-}
-
 int
 conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 {
@@ -818,7 +695,7 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 		    "socket-group: "
 		    "'%s' is longer than 32 characters",
 		    c->socket_group);
-	sources(x, c, cfg);
+	conf_sources(x, c, cfg);
 	if (c->metrics_listen && !hostport_ok(c->metrics_listen))
 		conf_err(x, conf_line(x, cfg, "metrics-listen", 0),
 		    "metrics-listen: "

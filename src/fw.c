@@ -4,10 +4,11 @@
  * on table `inet uplinkd` (see fw.h for how stateful objects survive it).
  * A new connection is marked once, in this order: arriving over an uplink,
  * with that uplink; to one of an uplink's resolvers, with that uplink; to
- * the host itself, a connected network or anything not
- * routed out of an uplink, not at all; sent by a local socket whose route
- * came from an uplink's table (its realm) or bound to its IPv6 address, with
- * that uplink; otherwise the rules choose a policy and the policy a link.
+ * the host itself, a connected network or anything not routed out of an
+ * uplink, not at all; sent by a local socket whose route came from an
+ * uplink's table (its realm) or bound to its IPv6 address, with that uplink
+ * (to an address links sharing an interface share: one of them, chain
+ * bound_<link>); otherwise the rules choose a policy and the policy a link.
  * Later packets take the mark back from the connection. Only the bits of
  * conf->fwmark_mask are written, in the packet and in the connection.
  */
@@ -255,6 +256,27 @@ render_prerouting(struct rend *r)
 	fw_rule(r, ch, "goto rules");
 }
 
+/*
+ * bound_<link>: a socket bound to the address that link i shares with the
+ * other links on its interface takes one of them, chosen as the global
+ * balance chooses; while none of them is active, link i. idx: scratch of
+ * nlinks entries.
+ */
+static void
+render_bound(struct rend *r, unsigned int li, unsigned int *idx)
+{
+	const struct conf *c = r->c;
+	char name[FW_NAME_MAX];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nlinks; i++)
+		if (strcmp(c->links[i].ifname, c->links[li].ifname) == 0)
+			idx[n++] = i;
+	snprintf(name, sizeof(name), "bound_%s", c->links[li].name);
+	fw_render_policy(r, name, "bound", idx, n, c->balance, 0);
+	fw_rule(r, name, "goto mark_%s", c->links[li].name);
+}
+
 static void
 render_output(struct rend *r)
 {
@@ -284,34 +306,35 @@ render_output(struct rend *r)
 		if (n++ == 0)
 			fprintf(r->f, "add rule " TBL " %s meta rtclassid "
 			    "vmap { ", ch);
-		fprintf(r->f, "%s%u : goto mark_%s", sep, p->links[i].realm,
-		    c->links[i].name);
+		fprintf(r->f, "%s%u : goto %s_%s", sep, p->links[i].realm,
+		    iface_shared(c, i) ? "bound" : "mark", c->links[i].name);
 		sep = ", ";
 	}
 	if (n > 0)
 		fputs(" }\n", r->f);
-	/* IPv6 routes carry no realm: a source address that is exactly one
-	 * link's is that link's */
+	/* IPv6 routes carry no realm: a source address that is one link's
+	 * is that link's; one that links sharing an interface share, theirs
+	 * (the first of them names their chain) */
 	sep = "";
 	for (i = n = 0; i < c->nlinks; i++) {
 		const struct plan_family *pf = &p->links[i].v6;
 
 		if (!pf->usable || pf->addr.family != AF_INET6)
 			continue;
-		for (j = 0; j < c->nlinks; j++) {
+		for (j = 0; j < i; j++) {
 			const struct plan_family *o = &p->links[j].v6;
 
-			if (j != i && o->usable && addr_eq(&o->addr,
-			    &pf->addr))
+			if (o->usable && addr_eq(&o->addr, &pf->addr))
 				break;
 		}
-		if (j < c->nlinks)
+		if (j < i)
 			continue;
 		if (n++ == 0)
 			fprintf(r->f, "add rule " TBL " %s ip6 saddr vmap { ",
 			    ch);
-		fprintf(r->f, "%s%s : goto mark_%s", sep,
-		    addr_str(&pf->addr, buf), c->links[i].name);
+		fprintf(r->f, "%s%s : goto %s_%s", sep,
+		    addr_str(&pf->addr, buf), iface_shared(c, i) ? "bound" :
+		    "mark", c->links[i].name);
 		sep = ", ";
 	}
 	if (n > 0)
@@ -588,6 +611,9 @@ fw_render(const struct conf *c, const struct plan *p,
 	if (r.err == 0)
 		fw_render_policy(&r, "choose", "default", all, c->nlinks,
 		    c->balance, 0);
+	for (i = 0; all != NULL && i < c->nlinks && r.err == 0; i++)
+		if (iface_shared(c, i))
+			render_bound(&r, i, all);
 	for (i = 0; i < c->npolicies && r.err == 0; i++) {
 		const struct conf_policy *po = &c->policies[i];
 

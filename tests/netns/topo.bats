@@ -37,12 +37,13 @@ mbit() {
 		python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))'
 }
 
-# split NODE N [SERVER]: N connections one after the other from NODE to
-# SERVER's echo service; prints "n1 n2", how many each ISP carried
+# split NODE N [SERVER [BIND]]: N connections one after the other from NODE
+# to SERVER's echo service (from address BIND); prints "n1 n2", how many
+# each ISP carried
 split() {
 	local i n1=0 n2=0 isp
 	for ((i = 0; i < $2; i++)); do
-		isp=$(which_isp "$1" "${3:-$SERVER1}") || return 1
+		isp=$(which_isp "$1" "${3:-$SERVER1}" "${4:-}") || return 1
 		[[ $isp == 1 ]] && n1=$((n1 + 1))
 		[[ $isp == 2 ]] && n2=$((n2 + 1))
 	done
@@ -136,7 +137,7 @@ both_over() {
 	((b1 * 100 >= pct * (b1 + b2) && b2 * 100 >= pct * (b1 + b2)))
 }
 
-@test "shared segment: the host's 8 downloads use both routers; a silent cut of either is survived" {
+@test "shared segment: the host's 8 downloads use both routers; a silent cut of either is survived, by bound sockets too" {
 	sim_up --shared --rates 20,20
 	start_uplinkd "
 link isp1 {
@@ -162,14 +163,16 @@ $PROBE
 		wait_until 1500 not_in_group "100000$k"
 		for i in 1 2 3 4; do
 			[[ $(which_isp host "$SERVER1") == "$other" ]]
+			[[ $(which_isp host "$SERVER1" 198.18.1.2) == "$other" ]]
 		done
 		sim heal "$k"
 		wait_until 8000 both_up
 	done
-	# a socket bound to the segment's one address takes the first link
-	for i in 1 2 3; do
-		[[ $(which_isp host "$SERVER1" 198.18.1.2) == 1 ]]
-	done
+	# sockets bound to the segment's one address are balanced over the
+	# two links that share it
+	run split host 4 "$SERVER1" 198.18.1.2
+	echo "# shared segment, 4 bound connections: $output" >&3
+	[[ $output == "2 2" ]]
 }
 
 # spoofed K: packets ISP K dropped for a source it does not route
