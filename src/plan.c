@@ -323,6 +323,13 @@ local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
 	}
 	if (!addr_is_set(own) || !(lo = kstate_link_by_name(obs, "lo")))
 		return 0;
+	/* on another interface it is someone else's: used, not doubled */
+	for (i = 0; i < obs->naddrs; i++)
+		if (obs->addrs[i].ifindex != lo->ifindex &&
+		    addr_eq(&obs->addrs[i].local.addr, own)) {
+			*out = *own;
+			return 0;
+		}
 	memset(&ka, 0, sizeof(ka));
 	ka.ifindex = lo->ifindex;
 	ka.local.addr = *own;

@@ -593,6 +593,21 @@ test_own_source_not_owned(void **state)
 	conf_free(c);
 	c = load("link a { interface = wan1 }\n");
 	assert_false(plan_owns_addr(c, &obs, &a));	/* not on lo */
+	/* someone else has it on another interface: used, never doubled */
+	{
+		struct plan_input in = { 0 };
+		struct plan p;
+
+		assert_int_equal(kstate_add_addr(&obs, &a), 0);
+		in.conf = c;
+		in.obs = &obs;
+		assert_int_equal(plan_build(&in, &p), 0);
+		assert_int_equal(p.k.naddrs, 0);
+		assert_false(p.own_source4);
+		assert_true(addr_eq(&p.local_source4, &a.local.addr));
+		plan_free(&p);
+		kstate_del_addr(&obs, &a);
+	}
 	a.ifindex = 1;
 	assert_true(plan_owns_addr(c, &obs, &a));
 	conf_free(c);
