@@ -114,7 +114,7 @@ vnote_err(struct loadctx *x, int line, bool warn, const char *fmt,
 		text = w;
 	}
 	x->msgs[x->nmsgs] = (struct confmsg){ line > 0 ? line : 1, x->nmsgs,
-	    text };
+	    text, warn };
 	x->nmsgs++;
 }
 
@@ -163,8 +163,9 @@ flush_errors(struct loadctx *x)
 	if (x->nmsgs)
 		qsort(x->msgs, x->nmsgs, sizeof(*x->msgs), msg_cmp);
 	for (i = 0; i < x->nmsgs; i++) {
-		fprintf(x->errf, "%s:%d: %s\n", x->name, x->msgs[i].line,
-		    x->msgs[i].text);
+		if (!x->msgs[i].warn || x->nerrors == 0)
+			fprintf(x->errf, "%s:%d: %s\n", x->name,
+			    x->msgs[i].line, x->msgs[i].text);
 		free(x->msgs[i].text);
 	}
 	if (x->nomem && x->errf)

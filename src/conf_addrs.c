@@ -110,15 +110,46 @@ conf_link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
 	}
 }
 
+/* Links sharing an interface learn the same default route of a family
+ * whose gateway neither gives: a warning for the later link. */
+static void
+shared_gateways(struct loadctx *x, const struct conf *c)
+{
+	const struct conf_link *l, *o;
+	int fam;
+
+	for (l = c->links; l < c->links + c->nlinks; l++)
+		for (o = c->links; o < l; o++) {
+			if (!*l->ifname || strcmp(o->ifname, l->ifname) != 0)
+				continue;
+			for (fam = 4; fam <= 6; fam += 2) {
+				if (fam == 4 ? !l->ipv4 || !o->ipv4 ||
+				    addr_is_set(&l->gateway4) ||
+				    addr_is_set(&o->gateway4) : !l->ipv6 ||
+				    !o->ipv6 || addr_is_set(&l->gateway6) ||
+				    addr_is_set(&o->gateway6))
+					continue;
+				conf_warn(x, l->line, "link %s: shares interface "
+				    "%s with link %s (line %d) and neither gives "
+				    "an IPv%d gateway: both would learn the same "
+				    "one (give each its own, or leave the family "
+				    "out)", l->name, l->ifname, o->name, o->line,
+				    fam);
+			}
+		}
+}
+
 /* A warning for each link whose ISP would get the LAN's IPv6 with the
  * LAN's own source: nat6 = none on a link that carries IPv6, with a LAN
- * that is translated (masquerade). */
+ * that is translated (masquerade); and for links sharing an interface
+ * without gateways of a family. */
 void
 conf_nat6_check(struct loadctx *x, const struct conf *c)
 {
 	const struct conf_lan *lan = NULL;
 	unsigned int i;
 
+	shared_gateways(x, c);
 	for (i = 0; i < c->nlans && !lan; i++)
 		if (c->lans[i].masquerade)
 			lan = &c->lans[i];

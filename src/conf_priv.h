@@ -28,6 +28,7 @@ struct confmsg {
 	int line;
 	size_t seq;		/* sorts messages of one line stably */
 	char *text;
+	bool warn;		/* a warning: printed only if no error */
 };
 
 struct loadctx {

@@ -138,15 +138,15 @@ both_over() {
 }
 
 @test "shared segment: the host's 8 downloads use both routers; a silent cut of either is survived, by bound sockets too" {
-	sim_up --shared --rates 20,20
+	sim_up --shared --rates 20,20 --ipv6
 	start_uplinkd "
 link isp1 {
   interface = wan1
-  gateway = 198.18.1.1
+  gateway = { 198.18.1.1, 2001:db8:1::1 }
 }
 link isp2 {
   interface = wan1
-  gateway = 198.18.1.3
+  gateway = { 198.18.1.3, 2001:db8:1::3 }
 }
 $OWN
 $PROBE
@@ -156,6 +156,13 @@ $PROBE
 	b=$(downloads8 host)
 	echo "# shared segment, host, 8 downloads: bytes via isp1, isp2: $b" >&3
 	both_over 30 $b
+	# IPv6 alike: the segment's one IPv6 address, two routers
+	wait_until 5000 links_up -6 isp1 isp2
+	run split host 8 2001:db8:ffff::1
+	echo "# shared segment, 8 IPv6 connections: $output" >&3
+	[[ $output == "4 4" ]]
+	run split host 4 2001:db8:ffff::1 2001:db8:1::2
+	[[ $output == "2 2" ]]
 	local k other i
 	for k in 1 2; do
 		other=$((3 - k))

@@ -313,6 +313,18 @@ test_nat6_warning(void **state)
 	free(out);
 	conf_free(c);
 	conf_free(load_ok("link b {\n\tnat6 = none\n}\n"));
+	/* two links on one interface, IPv6 gateway of neither given */
+	out = load_errors("link a { interface = eth0 gateway = 198.18.1.1 }\n"
+	    "link b {\n\tinterface = eth0\n\tgateway = 198.18.1.3\n}\n"
+	    "link c { interface = eth0 gateway = { 198.18.1.4, "
+	    "2001:db8:1::4 } }\n", &c);
+	assert_non_null(c);
+	assert_string_equal(out, "t.conf:2: warning: link b: shares interface "
+	    "eth0 with link a (line 1) and neither gives an IPv6 gateway: both "
+	    "would learn the same one (give each its own, or leave the family "
+	    "out)\n");
+	free(out);
+	conf_free(c);
 }
 
 static void
