@@ -116,10 +116,13 @@ static void
 shared_gateways(struct loadctx *x, const struct conf *c)
 {
 	const struct conf_link *l, *o;
+	unsigned int i, j;
 	int fam;
 
-	for (l = c->links; l < c->links + c->nlinks; l++)
-		for (o = c->links; o < l; o++) {
+	for (i = 0; i < c->nlinks; i++)
+		for (j = 0; j < i; j++) {
+			l = &c->links[i];
+			o = &c->links[j];
 			if (!*l->ifname || strcmp(o->ifname, l->ifname) != 0)
 				continue;
 			for (fam = 4; fam <= 6; fam += 2) {

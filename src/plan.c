@@ -283,21 +283,45 @@ rules:
 	return kstate_add_rule(&p->k, &ru);
 }
 
+/* uplinkd's own source address own, on lo, as the source out: planned
+ * (k.addrs) unless another interface has it (someone else's: used as it
+ * is, not doubled). */
+static int
+own_source(struct plan *p, const struct kstate *obs, const struct addr *own,
+    struct addr *out)
+{
+	const struct klink *lo = kstate_link_by_name(obs, "lo");
+	struct kaddr ka;
+	unsigned int i;
+
+	if (!addr_is_set(own) || !lo)
+		return 0;
+	*out = *own;
+	for (i = 0; i < obs->naddrs; i++)
+		if (obs->addrs[i].ifindex != lo->ifindex &&
+		    addr_eq(&obs->addrs[i].local.addr, own))
+			return 0;
+	memset(&ka, 0, sizeof(ka));
+	ka.ifindex = lo->ifindex;
+	ka.local.addr = *own;
+	ka.local.len = addr_len(own) * 8;
+	ka.scope = RT_SCOPE_UNIVERSE;
+	ka.flags = own->family == AF_INET6 ? IFA_F_NODAD : 0;
+	*(own->family == AF_INET ? &p->own_source4 : &p->own_source6) = true;
+	return kstate_add_addr(&p->k, &ka);
+}
+
 /* The source for the host's unbound sockets (conf.h, local-source): given
  * (only one the host has), or a LAN interface's address, or else
- * uplinkd's own address on lo, which the plan then adds (k.addrs). */
+ * uplinkd's own address. 0 or -ENOMEM. */
 static int
 local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
     int family)
 {
 	const struct addr *want = family == AF_INET ? &c->local_source4 :
 	    &c->local_source6;
-	const struct addr *own = family == AF_INET ? &c->own_source4 :
-	    &c->own_source6;
 	struct addr *out = family == AF_INET ? &p->local_source4 :
 	    &p->local_source6;
-	const struct klink *lo;
-	struct kaddr ka;
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
@@ -321,24 +345,8 @@ local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
 			return 0;
 		}
 	}
-	if (!addr_is_set(own) || !(lo = kstate_link_by_name(obs, "lo")))
-		return 0;
-	/* on another interface it is someone else's: used, not doubled */
-	for (i = 0; i < obs->naddrs; i++)
-		if (obs->addrs[i].ifindex != lo->ifindex &&
-		    addr_eq(&obs->addrs[i].local.addr, own)) {
-			*out = *own;
-			return 0;
-		}
-	memset(&ka, 0, sizeof(ka));
-	ka.ifindex = lo->ifindex;
-	ka.local.addr = *own;
-	ka.local.len = addr_len(own) * 8;
-	ka.scope = RT_SCOPE_UNIVERSE;
-	ka.flags = family == AF_INET6 ? IFA_F_NODAD : 0;
-	*out = *own;
-	*(family == AF_INET ? &p->own_source4 : &p->own_source6) = true;
-	return kstate_add_addr(&p->k, &ka);
+	return own_source(p, obs, family == AF_INET ? &c->own_source4 :
+	    &c->own_source6, out);
 }
 
 /* Does any link of this family have an address? */
