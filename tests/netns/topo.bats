@@ -88,7 +88,7 @@ own_addrs() {
 	done
 }
 
-@test "no LAN: the own source address is removed on SIGTERM, adopted after kill -9, never doubled" {
+@test "no LAN: the own source address never leaves the host, is removed on SIGTERM, adopted after kill -9, never doubled" {
 	sim_up
 	start_uplinkd "$CONF_NOLAN"
 	wait_until 5000 both_up
@@ -102,6 +102,19 @@ own_addrs() {
 	[[ $(own_addrs) == 1 ]]
 	run split host 4
 	[[ $output == "2 2" ]]
+	# it never leaves the host: untracked packets from it (no NAT) are
+	# dropped after NAT by the guard chain, and no ISP sees them
+	in_host nft -f - <<-EOF
+		table ip topo_raw {
+			chain out { type filter hook output priority raw;
+				ip saddr 198.18.254.1 icmp type echo-request notrack; }
+		}
+	EOF
+	! in_host ping -nq -c 3 -i 0.2 -W 1 -I 198.18.254.1 "$SERVER1"
+	run in_host nft -j list chain inet uplinkd guard
+	[[ $(jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets] | add' <<<"$output") -ge 3 ]]
+	[[ $(spoofed 1) == 0 && $(spoofed 2) == 0 ]]
+	in_host nft delete table ip topo_raw
 	stop_uplinkd TERM
 	[[ $UPLINKD_STATUS == 0 ]]
 	[[ $(own_addrs) == 0 ]]
