@@ -181,6 +181,8 @@ fill(struct daemon *d, struct status *s)
 		    l->conf->ifname);
 		sl->weight = l->conf->weight;
 		sl->tier = l->conf->tier;
+		memcpy(sl->dns, l->conf->dns, sizeof(sl->dns));
+		sl->ndns = l->conf->ndns;
 		sl->mark = conf_link_mark(c, l->conf);
 		sl->table = conf_link_table(c, l->conf);
 		sl->carrier = l->carrier;

@@ -451,7 +451,8 @@ request(struct rt *rt, struct nlmsghdr *nlh, const char *what)
 	 * and took its routes and nexthops with it) is no failure */
 	if ((err == -ESRCH || err == -ENOENT) &&
 	    (nlh->nlmsg_type == RTM_DELROUTE || nlh->nlmsg_type == RTM_DELRULE ||
-	    nlh->nlmsg_type == RTM_DELNEXTHOP)) {
+	    nlh->nlmsg_type == RTM_DELNEXTHOP ||
+	    nlh->nlmsg_type == RTM_DELADDR)) {
 		log_debug("rt: %s: already gone", what);
 		return err;
 	}
@@ -542,5 +543,18 @@ rt_nh(struct rt *rt, enum rt_cmd cmd, const struct knh *n)
 	nlh = rtmsg_nh(buf, cmd == RT_DEL ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP,
 	    cmd_flags(cmd), ++rt->seq, n);
 	snprintf(what, sizeof(what), "nexthop %s id %u", cmd_name(cmd), n->id);
+	return request(rt, nlh, what);
+}
+
+int
+rt_addr(struct rt *rt, enum rt_cmd cmd, const struct kaddr *a)
+{
+	char buf[RTMSG_BUFSZ], what[96], p[PREFIX_STRLEN];
+	struct nlmsghdr *nlh;
+
+	nlh = rtmsg_addr(buf, cmd == RT_DEL ? RTM_DELADDR : RTM_NEWADDR,
+	    cmd_flags(cmd), ++rt->seq, a);
+	snprintf(what, sizeof(what), "address %s %s ifindex %d", cmd_name(cmd),
+	    prefix_str(&a->local, p), a->ifindex);
 	return request(rt, nlh, what);
 }

@@ -55,5 +55,6 @@ int rt_read_events(struct rt *rt, struct kstate *s);
 int rt_route(struct rt *rt, enum rt_cmd cmd, const struct kroute *r);
 int rt_rule(struct rt *rt, enum rt_cmd cmd, const struct krule *r);
 int rt_nh(struct rt *rt, enum rt_cmd cmd, const struct knh *n);
+int rt_addr(struct rt *rt, enum rt_cmd cmd, const struct kaddr *a);
 
 #endif

@@ -83,6 +83,23 @@ family_json(const struct status_family *fam)
 	return o;
 }
 
+/* ["198.19.1.53", ...]: the link's resolvers */
+static json_t *
+dns_json(const struct status_link *l)
+{
+	char buf[ADDR_STRLEN];
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < l->ndns; i++)
+		if (json_array_append_new(a, json_string(addr_str(&l->dns[i],
+		    buf))) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static json_t *
 link_json(const struct status_link *l)
 {
@@ -128,7 +145,8 @@ link_json(const struct status_link *l)
 	    "share_pct", l->share_pct < 0 ? 0.0 : l->share_pct,
 	    "connections", (json_int_t)l->connections,
 	    "state_changes", u64(l->state_changes),
-	    "ipv4", v4, "ipv6", v6)) < 0) {
+	    "ipv4", v4, "ipv6", v6)) < 0 ||
+	    json_object_set_new(o, "dns", dns_json(l)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -689,6 +707,21 @@ print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
 	table_print(&t, f, "    ", false);
 }
 
+/* "  resolvers: A, B (always over this link)" */
+static void
+print_dns(json_t *dns, FILE *f)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(dns) || json_array_size(dns) == 0)
+		return;
+	json_array_foreach(dns, i, v)
+		fprintf(f, "%s%s", i ? ", " : "  resolvers: ",
+		    json_is_string(v) ? json_string_value(v) : "?");
+	fputs(" (always over this link)\n", f);
+}
+
 int
 status_print_link(json_t *st, const char *name, FILE *f)
 {
@@ -717,6 +750,7 @@ status_print_link(json_t *st, const char *name, FILE *f)
 		fprintf(f, "  no carrier\n");
 	print_family(json_object_get(l, "ipv4"), "ipv4", now, f);
 	print_family(json_object_get(l, "ipv6"), "ipv6", now, f);
+	print_dns(json_object_get(l, "dns"), f);
 	fprintf(f, "  traffic: tx %s", status_fmt_bytes((double)getu(l,
 	    "tx_bytes"), a));
 	fprintf(f, " (%" PRIu64 " packets), rx %s (%" PRIu64 " packets)\n",

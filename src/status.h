@@ -48,6 +48,8 @@ struct status_link {
 	uint32_t mark, table;
 	bool carrier, drained;
 	struct status_family v4, v6;
+	struct addr dns[CONF_MAX_DNS];	/* its resolvers (conf dns) */
+	unsigned int ndns;
 	uint64_t tx_bytes, rx_bytes, tx_packets, rx_packets;
 	double tx_bps, rx_bps;		/* bytes per second, last 10 s */
 	double share_pct;		/* of all links' tx+rx bytes, 10 s */

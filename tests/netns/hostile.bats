@@ -339,10 +339,10 @@ $CONF2"
 	grep -q "hookcaps NoNewPrivs: *1" "$UPLINKD_LOG"
 	# and it can still do everything its loop does: rewrite a sysctl
 	# someone changed, move traffic off a dead link, reload, clean up
-	in_host sysctl -qw net.ipv4.fib_multipath_hash_policy=0
+	in_host sysctl -qw net.ipv4.fib_multipath_use_neigh=0
 	sim cut 2
 	wait_until 3000 group_lacks 1000002
-	[[ $(in_host sysctl -n net.ipv4.fib_multipath_hash_policy) == 1 ]]
+	[[ $(in_host sysctl -n net.ipv4.fib_multipath_use_neigh) == 1 ]]
 	sim heal 2
 	wait_until 10000 in_group 1000002
 	kill -HUP "$UPLINKD_PID"
