@@ -50,14 +50,14 @@ static size_t
 build(char *buf, size_t size, uint32_t seq, uint32_t src, uint32_t mark,
     uint32_t timeout, unsigned int i)
 {
-	struct nf_conntrack *ct = nfct_new();
+	struct nf_conntrack *ct;
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
 	uint16_t sport = htons(1024 + i % 60000);
 	uint32_t s = htonl(src + i / 60000), d;
 
-	if (ct == NULL || size < (size_t)MNL_SOCKET_BUFFER_SIZE / 2)
-		return 0;
+	if (size < (size_t)MNL_SOCKET_BUFFER_SIZE / 2 || (ct = nfct_new()) == NULL)
+		return 0;	/* the batch is full: send it */
 	inet_pton(AF_INET, "198.19.200.1", &d);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
@@ -164,6 +164,10 @@ main(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		len = build(batch + off, sizeof(batch) - off, i + 1, src,
 		    marks[i % nmarks], timeout, i);
+		if (len == 0 && off == 0) {
+			fprintf(stderr, "ctfill: out of memory\n");
+			return 1;
+		}
 		if (len == 0) {
 			if (mnl_socket_sendto(nl, batch, off) < 0) {
 				perror("ctfill: send");
