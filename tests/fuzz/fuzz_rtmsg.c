@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer target for the rtnetlink parsers: the input is a stream of
+ * libFuzzer target for the netlink parsers: the input is a stream of
  * netlink messages, as read from a socket (nlstream.h), and every message
  * goes through every rtmsg_parse_* (each must return 0, 1 or -EINVAL and
- * never read past nlmsg_len). Seeds: tests/unit/rtmsg_seeds/.
+ * never read past nlmsg_len) and the conntrack event parser of ctcount.c
+ * (0, -ENOMSG or -EINVAL; what it accepts is counted). Seeds:
+ * tests/unit/rtmsg_seeds/.
  *   clang -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
  *     tests/fuzz/fuzz_rtmsg.c src/rtmsg.c src/addr.c src/kobj.c -lmnl
  */
@@ -11,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "ctcount.h"
 #include "nlstream.h"
 #include "rtmsg.h"
 
@@ -42,6 +45,20 @@ parse_all(const struct nlmsghdr *nlh, void *arg)
 	check(rtmsg_parse_rule(nlh, &ru));
 	check(rtmsg_parse_nh(nlh, &n));
 	check(rtmsg_parse_neigh(nlh, &ne));
+	{
+		static struct ctcount c;
+		enum ctcount_kind kind;
+		uint32_t mark;
+		int r;
+
+		if (c.mask == 0)
+			ctcount_init(&c, 0x00ff0000);
+		r = ctcount_parse_event(nlh, nlh->nlmsg_len, &kind, &mark);
+		if (r == 0)
+			ctcount_event(&c, kind, mark);
+		else if (r != -ENOMSG && r != -EINVAL)
+			abort();
+	}
 }
 
 int
