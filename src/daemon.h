@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
+#include "ha.h"
 #include "conf.h"
 #include "fw.h"
 #include "health.h"
@@ -57,6 +58,9 @@ struct daemon {
 	uint64_t started_s;
 	bool ready;
 	bool stopping;
+	enum ha_role ha_role;		/* as keepalived told (uplinkctl ha) */
+	int ha_track;			/* value in conf->ha_track_file; -1:
+					 * not written yet */
 
 	/* figures for status and metrics */
 	uint64_t reconciles, reconcile_errors, last_reconcile_us;
@@ -83,6 +87,11 @@ void daemon_event_posted(struct daemon *d, const struct status_event *ev);
 /* Parse conf_path afresh and switch to it; on any error keep the running
  * config, write the errors to errf and return -EINVAL. */
 int daemon_reload(struct daemon *d, FILE *errf);
+
+/* dlink.c: keepalived says the router's role (0, or -EINVAL for no role);
+ * the track file follows the links' health after each plan. */
+int daemon_ha_role(struct daemon *d, const char *role);
+void daemon_ha_track(struct daemon *d);
 
 /* Drain or undrain a link by name: 0 or -ENOENT. */
 int daemon_drain(struct daemon *d, const char *link, bool drained);

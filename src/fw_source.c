@@ -86,6 +86,7 @@ fw_render_nat6(struct rend *r, unsigned int li, const char *lans)
 {
 	const struct conf_link *cl = &r->c->links[li];
 	char own[2 * PREFIX_STRLEN + 32], to[PREFIX_STRLEN];
+	char named[ADDR_STRLEN + 16];
 	bool npt = cl->npt_prefix6.len > 0;
 
 	own[0] = '\0';
@@ -110,5 +111,5 @@ fw_render_nat6(struct rend *r, unsigned int li, const char *lans)
 		    "snat ip6 prefix to %s", cl->ifname, lans, own, to);
 	else
 		fw_nat_rule(r, "oifname \"%s\" iifname %s meta nfproto ipv6%s "
-		    "masquerade", cl->ifname, lans, own);
+		    "%s", cl->ifname, lans, own, fw_to_named(cl, 6, named));
 }
