@@ -201,6 +201,7 @@ render_prerouting(struct rend *r)
 	char cnt[FW_NAME_MAX];
 	unsigned int i, nuniq = 0;
 
+	fw_render_pickup_guard(r, ch);
 	for (i = 0; i < c->nlinks; i++) {
 		const struct plan_link *pl = &p->links[i];
 		const uint8_t *m = pl->gw_mac;

@@ -50,6 +50,31 @@ fw_render_own_source(struct rend *r)
 	}
 }
 
+/*
+ * In an HA pair (a link names its address) the new master takes the
+ * floating addresses a moment before keepalived's notify script commits
+ * the connections conntrackd synced. A TCP packet of such a connection in
+ * that moment is invalid (nf_conntrack_tcp_loose = 0) or a mid-stream
+ * pickup: answered by the local stack (a reset, to a floating address) or
+ * balanced afresh (another uplink, another source), it would kill the
+ * connection; dropped, it is sent again and finds the committed entry.
+ */
+void
+fw_render_pickup_guard(struct rend *r, const char *ch)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->c->nlinks; i++)
+		if (addr_is_set(&r->c->links[i].address4) ||
+		    addr_is_set(&r->c->links[i].address6))
+			break;
+	if (i == r->c->nlinks)
+		return;
+	fw_rule(r, ch, "meta l4proto tcp ct state invalid counter drop");
+	fw_rule(r, ch, "ct state new tcp flags & (syn | ack) != syn counter "
+	    "drop");
+}
+
 /* " ip6 saddr != { ... }": the prefixes that are link li's own (its
  * connected one, npt-prefix), whose traffic its ISP routes untranslated;
  * "" when none is known. */

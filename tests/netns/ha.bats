@@ -77,7 +77,8 @@ stop_client() {
 	wait_until 5000 test -s "$PAIRSIM_STATE/$name.json"
 	echo "# $name: $(jq -c 'if type == "array" then
 		{n: length, failed: [.[] | select(.failed != null)] | length,
-		 isps: [.[].isp], max_gap_s: ([.[].max_gap_s] | max * 100 | round / 100)}
+		 isps: [.[].isp], max_gap_s: ([.[].max_gap_s] | max * 100 | round / 100),
+		 why: [.[] | select(.failed != null) | "\(.reason) at \(.failed | strftime("%T"))"]}
 		else {bytes, max_gap_s: (.max_gap_s * 100 | round / 100), error} end' \
 		"$PAIRSIM_STATE/$name.json")" >&3
 }
@@ -86,7 +87,7 @@ keep_ok() {	# every connection alive, none waited 3 s
 		"$PAIRSIM_STATE/$1.json" >/dev/null
 }
 keep_balanced() { jq -e '[.[].isp] | (index(1) != null and index(2) != null)' "$PAIRSIM_STATE/$1.json" >/dev/null; }
-fetch_ok() { jq -e '.error == null and .max_gap_s < 3 and .bytes > 1000000' "$PAIRSIM_STATE/$1.json" >/dev/null; }
+fetch_ok() { cat "$PAIRSIM_STATE/$1.json" "$PAIRSIM_STATE/$1.err"; jq -e '.error == null and .max_gap_s < 3 and .bytes > 1000000' "$PAIRSIM_STATE/$1.json" >/dev/null; }
 # New connections, round robin over two servers: all succeed, both uplinks.
 new_conns_ok() {
 	local out
@@ -120,6 +121,7 @@ kill_and_revive() {
 	start_keep keep_b 4
 	sleep 4
 	start=$(now_us)
+	echo "# reviving A at $(date +%T)" >&3
 	pair revive a "$@"
 	echo "# A revived (its uplinkd ready) after $(elapsed_ms_since "$start") ms" >&3
 }
