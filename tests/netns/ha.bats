@@ -108,7 +108,12 @@ pair_up() {
 kill_and_revive() {
 	start_keep keep 8
 	start_fetch fetch
-	local start ms
+	local start ms r
+	sleep 1
+	# a reload on either router rewrites nothing of the synced state
+	for r in a b; do
+		in_pair "$r" "$UPLINKCTL" -s "$PAIRSIM_STATE/$r/uplinkd.sock" reload
+	done
 	sleep 1
 	start=$(now_us)
 	pair kill a
