@@ -88,11 +88,6 @@ void daemon_event_posted(struct daemon *d, const struct status_event *ev);
  * config, write the errors to errf and return -EINVAL. */
 int daemon_reload(struct daemon *d, FILE *errf);
 
-/* dlink.c: keepalived says the router's role (0, or -EINVAL for no role);
- * the track file follows the links' health after each plan. */
-int daemon_ha_role(struct daemon *d, const char *role);
-void daemon_ha_track(struct daemon *d);
-
 /* Drain or undrain a link by name: 0 or -ENOENT. */
 int daemon_drain(struct daemon *d, const char *link, bool drained);
 

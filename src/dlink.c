@@ -436,7 +436,7 @@ dlink_after_plan(struct daemon *d, const struct plan *p)
 		after_plan_fam(&d->links[i].v4, &p->links[i], &p->links[i].v4);
 		after_plan_fam(&d->links[i].v6, &p->links[i], &p->links[i].v6);
 	}
-	daemon_ha_track(d);
+	dlink_ha_track(d);
 }
 
 /* A family in use: probing, or judged once. */
@@ -447,7 +447,7 @@ fam_in_use(const struct dlink_fam *f)
 }
 
 void
-daemon_ha_track(struct daemon *d)
+dlink_ha_track(struct daemon *d)
 {
 	enum health_state st[2 * CONF_MAX_LINKS];
 	unsigned int i, n = 0;
@@ -477,7 +477,7 @@ daemon_ha_track(struct daemon *d)
  * died there; a new master lets go of those of its dead links, so that
  * they are balanced afresh. */
 int
-daemon_ha_role(struct daemon *d, const char *role)
+dlink_ha_role(struct daemon *d, const char *role)
 {
 	enum ha_role r, from = d->ha_role;
 	unsigned int i;

@@ -308,7 +308,7 @@ op_exec_info(void *ud, const char *link)
 static int
 op_ha(void *ud, const char *role)
 {
-	return daemon_ha_role(ud, role);
+	return dlink_ha_role(ud, role);
 }
 
 static const struct control_ops ops = {

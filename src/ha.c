@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ha.h"
@@ -69,7 +70,9 @@ ha_track_write(const char *path, int value)
 	    0644);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, buf, len) != len)
+	if (fchmod(fd, 0644) < 0)	/* whatever the umask */
+		rc = -errno;
+	else if (write(fd, buf, len) != len)
 		rc = errno ? -errno : -EIO;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
