@@ -50,7 +50,7 @@ static cfg_opt_t probe_opts[] = {
 static cfg_opt_t link_opts[] = {
 	OPT("interface"), OPT_LIST("gateway"), OPT("gateway6"), OPT("weight"),
 	OPT("tier"), OPT("family"), OPT("nat6"), OPT("npt-prefix"),
-	OPT_LIST("dns"),
+	OPT_LIST("dns"), OPT_LIST("address"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI), OPT_SECLINE, CFG_END()
 };
 static cfg_opt_t lan_opts[] = {
@@ -69,7 +69,7 @@ static cfg_opt_t top_opts[] = {
 	OPT("fwmark-mask"), OPT("route-protocol"), OPT("balance"),
 	OPT("manage-sysctl"), OPT("hooks-dir"), OPT("hook-timeout"),
 	OPT("socket"), OPT("socket-group"), OPT("metrics-listen"),
-	OPT_LIST("local-source"), OPT_LIST("own-source"),
+	OPT_LIST("local-source"), OPT_LIST("own-source"), OPT("ha-track-file"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI),
 	CFG_SEC("link", link_opts, SEC_NAMED),
 	CFG_SEC("lan", lan_opts, SEC_NAMED),
@@ -650,6 +650,7 @@ conf_free(struct conf *c)
 	free(c->rules);
 	free(c->path);
 	free(c->hooks_dir);
+	free(c->ha_track_file);
 	free(c->socket_path);
 	free(c->socket_group);
 	free(c->metrics_listen);

@@ -90,6 +90,11 @@ struct conf_link {
 	struct addr dns[CONF_MAX_DNS];	/* the ISP's resolvers: queries to
 					 * them always leave over this link */
 	unsigned int ndns;
+	/* address = ...: the address this link's connections use (an HA
+	 * pair's floating VRRP address): LAN traffic is translated to it, and
+	 * the host's own connections take it as their source while it is on
+	 * the interface; unset: the interface's own address (masquerade) */
+	struct addr address4, address6;
 	bool has_probe;			/* per-link probe { } override */
 	struct conf_probe probe;	/* effective probe settings */
 	unsigned int id;		/* 1..CONF_MAX_LINKS: mark, table and
@@ -147,6 +152,10 @@ struct conf {
 	enum conf_balance balance;	/* default round-robin */
 	bool manage_sysctl;		/* default true: see uplinkd.conf(5) */
 	char *hooks_dir;		/* NULL: no hooks */
+	char *ha_track_file;		/* NULL: none; else uplinkd keeps "0"
+					 * (a link works) or "1" (every link
+					 * down) in it for keepalived's
+					 * track_file (ha.h) */
 	unsigned int hook_timeout_ms;	/* default 10000 */
 	char *socket_path;		/* default CONF_DEFAULT_SOCKET */
 	char *socket_group;		/* NULL: root's group */

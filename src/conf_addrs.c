@@ -110,6 +110,38 @@ conf_link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
 	}
 }
 
+/* address = { ADDR4, ADDR6 }: at most one of each family the link uses. */
+void
+conf_link_address(struct loadctx *x, cfg_t *sec, const char *pfx,
+    struct conf_link *l)
+{
+	unsigned int i, n = cfg_size(sec, "address");
+	struct addr a, *slot;
+	const char *s;
+	int line;
+
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(sec, "address", i);
+		line = conf_line(x, sec, "address", i);
+		if (addr_parse(s, &a) < 0 || conf_addr_zero(&a) ||
+		    addr_is_linklocal6(&a)) {
+			conf_err(x, line, "%saddress: '%s' is not a unicast IP "
+			    "address", pfx, s);
+			continue;
+		}
+		if (a.family == AF_INET ? !l->ipv4 : !l->ipv6) {
+			conf_err(x, line, "%saddress: %s is of a family the "
+			    "link does not use", pfx, s);
+			continue;
+		}
+		slot = a.family == AF_INET ? &l->address4 : &l->address6;
+		if (addr_is_set(slot))
+			conf_err(x, line, "%saddress: two IPv%c addresses", pfx,
+			    a.family == AF_INET ? '4' : '6');
+		*slot = a;
+	}
+}
+
 /* Links sharing an interface learn the same default route of a family
  * whose gateway neither gives: a warning for the later link. */
 static void

@@ -157,6 +157,11 @@ pr_link(FILE *f, const struct conf_link *l)
 		    prefix_str(&l->npt_prefix6, pb));
 	}
 	pr_addrs(f, "\t", "dns", l->dns, l->ndns);
+	if (addr_is_set(&l->address4) || addr_is_set(&l->address6)) {
+		struct addr ad[2] = { l->address4, l->address6 };
+
+		pr_addrs(f, "\t", "address", ad, 2);
+	}
 	if (l->has_probe)
 		pr_probe(f, "\t", &l->probe);
 	fprintf(f, "}\n");
@@ -221,6 +226,8 @@ conf_print(const struct conf *c, FILE *f)
 	fprintf(f, "balance = %s\n", conf_balance_name(c->balance));
 	fprintf(f, "manage-sysctl = %s\n", c->manage_sysctl ? "true" : "false");
 	pr_opt(f, "", "hooks-dir", c->hooks_dir);
+	if (c->ha_track_file)
+		pr_opt(f, "", "ha-track-file", c->ha_track_file);
 	pr_dur(f, "", "hook-timeout", c->hook_timeout_ms);
 	pr_opt(f, "", "socket", c->socket_path);
 	pr_opt(f, "", "socket-group", c->socket_group);

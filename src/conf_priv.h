@@ -87,6 +87,8 @@ int conf_policy_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_policy *p);
 /* conf_addrs.c */
 void conf_sources(struct loadctx *x, struct conf *c, cfg_t *cfg);
+void conf_link_address(struct loadctx *x, cfg_t *sec, const char *pfx,
+    struct conf_link *l);
 void conf_link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
     const char *pfx, struct conf_link *l);
 void conf_nat6_check(struct loadctx *x, const struct conf *c);

@@ -326,6 +326,7 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 		    "npt-prefix (the prefix the ISP routes to this host)", pfx);
 	link_gateways(x, sec, pfx, l);
 	conf_link_dns(x, c, sec, pfx, l);
+	conf_link_address(x, sec, pfx, l);
 	for (o = c->links; *l->ifname && o < l; o++)
 		if (!strcmp(o->ifname, l->ifname) &&
 		    addr_eq(&o->gateway4, &l->gateway4) &&
@@ -667,6 +668,12 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 		c->manage_sysctl = b;
 	if (conf_opt_dur(x, cfg, "", "hook-timeout", 1, 1, &v))
 		c->hook_timeout_ms = v;
+	if ((rc = opt_strdup(x, cfg, "ha-track-file", &c->ha_track_file)) < 0)
+		return rc;
+	if (c->ha_track_file && c->ha_track_file[0] != '/')
+		conf_err(x, conf_line(x, cfg, "ha-track-file", 0),
+		    "ha-track-file: '%s' is not an absolute path",
+		    c->ha_track_file);
 	if ((rc = opt_strdup(x, cfg, "hooks-dir", &c->hooks_dir)) < 0 ||
 	    (rc = opt_strdup(x, cfg, "socket-group", &c->socket_group)) < 0 ||
 	    (rc = opt_strdup(x, cfg, "metrics-listen", &c->metrics_listen)) < 0)

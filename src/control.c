@@ -379,6 +379,10 @@ handle_line(struct client *cl, const char *line, size_t len)
 	case CTL_EXEC_INFO:
 		r = do_exec_info(c, &req);
 		break;
+	case CTL_HA:
+		r = c->ops->ha(c->ud, req.role) < 0 ?
+		    ctlmsg_error("ha: invalid role") : ctlmsg_ok();
+		break;
 	}
 	return reply(cl, r);
 }

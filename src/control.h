@@ -44,6 +44,8 @@ struct control_ops {
 	 * "addresses":[S...]} for uplinkctl exec; NULL: no such link. The
 	 * control adds "cgroup" (the path under the cgroup2 root). */
 	json_t *(*exec_info)(void *ud, const char *link);
+	/* The VRRP role ("master", "backup", "fault"): 0 or -EINVAL. */
+	int (*ha)(void *ud, const char *role);
 };
 
 /*

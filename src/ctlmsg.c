@@ -30,6 +30,7 @@ static const struct {
 	{ "undrain",	CTL_UNDRAIN,	LINK_REQUIRED },
 	{ "watch",	CTL_WATCH,	LINK_NONE },
 	{ "exec-info",	CTL_EXEC_INFO,	LINK_REQUIRED },
+	{ "ha",		CTL_HA,		LINK_NONE },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -65,6 +66,13 @@ ctlmsg_valid_link(const char *s)
 			return false;
 	}
 	return true;
+}
+
+static bool
+valid_role(const char *s)
+{
+	return strcmp(s, "master") == 0 || strcmp(s, "backup") == 0 ||
+	    strcmp(s, "fault") == 0;
 }
 
 int
@@ -112,6 +120,14 @@ ctlmsg_parse(const char *line, size_t len, struct ctl_request *out)
 			}
 			strcpy(out->link, json_string_value(v));
 			has_link = true;
+		} else if (strcmp(key, "role") == 0) {
+			if (!json_is_string(v) || !valid_role(
+			    json_string_value(v))) {
+				rc = fail(out, -EINVAL, "\"role\" must be "
+				    "master, backup or fault");
+				goto out;
+			}
+			strcpy(out->role, json_string_value(v));
 		} else {
 			rc = fail(out, -EINVAL, "unknown member \"%.32s\"",
 			    key);
@@ -148,11 +164,16 @@ ctlmsg_parse(const char *line, size_t len, struct ctl_request *out)
 	case LINK_OPTIONAL:
 		break;
 	}
+	if ((out->cmd == CTL_HA) != (out->role[0] != '\0')) {
+		rc = fail(out, -EINVAL, out->role[0] ? "%s takes no role" :
+		    "%s needs a role", cmds[k].name);
+		goto out;
+	}
 	rc = 0;
 out:
 	json_decref(root);
 	if (rc < 0)
-		out->link[0] = '\0';
+		out->link[0] = out->role[0] = '\0';
 	return rc;
 }
 
@@ -179,6 +200,7 @@ ctlmsg_access(enum ctl_cmd cmd)
 	case CTL_RELOAD:
 	case CTL_DRAIN:
 	case CTL_UNDRAIN:
+	case CTL_HA:
 		return CTL_ACCESS_CHANGING;
 	}
 	return CTL_ACCESS_CHANGING;
@@ -204,8 +226,8 @@ ctlmsg_request(enum ctl_cmd cmd, const char *link)
 	if (!(o = json_object()))
 		return NULL;
 	if (json_object_set_new(o, "cmd", json_string(ctlmsg_cmd_name(cmd)))
-	    < 0 || (link && json_object_set_new(o, "link",
-	    json_string(link)) < 0)) {
+	    < 0 || (link && json_object_set_new(o, cmd == CTL_HA ? "role" :
+	    "link", json_string(link)) < 0)) {
 		json_decref(o);
 		return NULL;
 	}

@@ -29,6 +29,8 @@ enum ctl_cmd {
 	CTL_UNDRAIN,		/* link */
 	CTL_WATCH,		/* stream events and rates */
 	CTL_EXEC_INFO,		/* link: what `uplinkctl exec` needs */
+	CTL_HA,			/* role: master, backup or fault (from
+				 * keepalived's notify script) */
 };
 
 enum ctl_access {
@@ -39,6 +41,7 @@ enum ctl_access {
 struct ctl_request {
 	enum ctl_cmd cmd;
 	char link[CONF_NAME_MAX];	/* "" when the request names none */
+	char role[16];			/* CTL_HA: "master", "backup", "fault" */
 	char error[CTLMSG_ERROR_MAX];	/* why ctlmsg_parse failed */
 };
 
@@ -60,7 +63,8 @@ bool ctlmsg_allowed(enum ctl_cmd cmd, uid_t uid);
 bool ctlmsg_valid_link(const char *s);
 
 /* Builders; each returns a new reference, or NULL when out of memory. */
-json_t *ctlmsg_request(enum ctl_cmd cmd, const char *link /* or NULL */);
+json_t *ctlmsg_request(enum ctl_cmd cmd, const char *link /* or NULL;
+    CTL_HA: the role */);
 json_t *ctlmsg_ok(void);			/* {"ok":true} */
 json_t *ctlmsg_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));	/* {"ok":false,"error":..} */

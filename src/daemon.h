@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
+#include "ha.h"
 #include "conf.h"
 #include "fw.h"
 #include "health.h"
@@ -57,6 +58,9 @@ struct daemon {
 	uint64_t started_s;
 	bool ready;
 	bool stopping;
+	enum ha_role ha_role;		/* as keepalived told (uplinkctl ha) */
+	int ha_track;			/* value in conf->ha_track_file; -1:
+					 * not written yet */
 
 	/* figures for status and metrics */
 	uint64_t reconciles, reconcile_errors, last_reconcile_us;

@@ -57,6 +57,7 @@ dlink_init_all(struct daemon *d)
 	    sizeof(*d->links));
 	if (!d->links)
 		return -ENOMEM;
+	d->ha_track = -1;
 	for (i = 0; i < d->conf->nlinks; i++) {
 		struct dlink *l = &d->links[i];
 
@@ -100,8 +101,8 @@ fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
 	struct status_event *ev;
 	struct health_figures hf;
 	enum health_state from = f->state;
-	char rtt[32] = "", loss[32] = "", env[9][200];
-	const char *envp[10];
+	char rtt[32] = "", loss[32] = "", env[10][200];
+	const char *envp[11];
 	unsigned int i;
 
 	if (from == to)
@@ -138,9 +139,11 @@ fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
 	snprintf(env[6], sizeof(env[6]), "LOSS_PCT=%s", loss);
 	snprintf(env[7], sizeof(env[7]), "REASON=%s", reason);
 	snprintf(env[8], sizeof(env[8]), "WEIGHT=%u", l->conf->weight);
-	for (i = 0; i < 9; i++)
+	snprintf(env[9], sizeof(env[9]), "HA_ROLE=%s",
+	    ha_role_name(d->ha_role));
+	for (i = 0; i < 10; i++)
 		envp[i] = env[i];
-	envp[9] = NULL;
+	envp[10] = NULL;
 	if (d->hooks)
 		hooks_run(d->hooks, envp);
 }
@@ -406,7 +409,7 @@ after_plan_fam(struct dlink_fam *f, const struct plan_link *pl,
 	struct dlink *l = f->link;
 
 	if (pf->usable)
-		fam_probe(f, pl, &pf->addr);
+		fam_probe(f, pl, &pf->own_addr);
 	else if (f->probe) {
 		fam_stop(f);
 		fam_changed(f, l->carrier ? HEALTH_DOWN : f->state,
@@ -416,7 +419,8 @@ after_plan_fam(struct dlink_fam *f, const struct plan_link *pl,
 	 * packets are balanced afresh instead of black-holed; connections of
 	 * other links are not touched. The kernel walks its table for that
 	 * off the loop (ctrack.h). */
-	if (f->was_active && !pf->active && f->state == HEALTH_DOWN)
+	if (f->was_active && !pf->active && f->state == HEALTH_DOWN &&
+	    l->d->ha_role != HA_ROLE_BACKUP)
 		ctrack_flush(l->d->ctrack, l->conf->name, f->family, pl->mark);
 	else if (pf->active && !f->was_active)
 		ctrack_flush_cancel(l->d->ctrack, f->family, pl->mark);
@@ -432,6 +436,77 @@ dlink_after_plan(struct daemon *d, const struct plan *p)
 		after_plan_fam(&d->links[i].v4, &p->links[i], &p->links[i].v4);
 		after_plan_fam(&d->links[i].v6, &p->links[i], &p->links[i].v6);
 	}
+	dlink_ha_track(d);
+}
+
+/* A family in use: probing, or judged once. */
+static bool
+fam_in_use(const struct dlink_fam *f)
+{
+	return f->probe != NULL || f->state != HEALTH_UNKNOWN;
+}
+
+void
+dlink_ha_track(struct daemon *d)
+{
+	enum health_state st[2 * CONF_MAX_LINKS];
+	unsigned int i, n = 0;
+	int v, rc;
+
+	if (!d->conf->ha_track_file)
+		return;
+	for (i = 0; i < d->conf->nlinks; i++) {
+		if (fam_in_use(&d->links[i].v4))
+			st[n++] = d->links[i].v4.state;
+		if (fam_in_use(&d->links[i].v6))
+			st[n++] = d->links[i].v6.state;
+	}
+	v = ha_track_value(st, n);
+	if (v == d->ha_track)
+		return;
+	if ((rc = ha_track_write(d->conf->ha_track_file, v)) < 0) {
+		log_warnx("ha: %s: %s", d->conf->ha_track_file, strerror(-rc));
+		return;
+	}
+	log_info("ha: %s: %d (%s)", d->conf->ha_track_file, v, v ?
+	    "every link is down" : "a link works");
+	d->ha_track = v;
+}
+
+/* The backup keeps the connections conntrackd synced even of a link that
+ * died there; a new master lets go of those of its dead links, so that
+ * they are balanced afresh. */
+int
+dlink_ha_role(struct daemon *d, const char *role)
+{
+	enum ha_role r, from = d->ha_role;
+	unsigned int i;
+	json_t *ev;
+
+	if (ha_role_parse(role, &r) < 0)
+		return -EINVAL;
+	if (r == from)
+		return 0;
+	d->ha_role = r;
+	log_info("ha: %s -> %s", ha_role_name(from), ha_role_name(r));
+	for (i = 0; r == HA_ROLE_MASTER && d->have_plan &&
+	    i < d->plan.nlinks && i < d->conf->nlinks; i++) {
+		struct dlink *l = &d->links[i];
+
+		if (l->v4.state == HEALTH_DOWN && !d->plan.links[i].v4.active)
+			ctrack_flush(d->ctrack, l->conf->name, AF_INET,
+			    d->plan.links[i].mark);
+		if (l->v6.state == HEALTH_DOWN && !d->plan.links[i].v6.active)
+			ctrack_flush(d->ctrack, l->conf->name, AF_INET6,
+			    d->plan.links[i].mark);
+	}
+	if (d->control && control_watching(d->control) &&
+	    (ev = json_pack("{s:I,s:s,s:s}", "time", (json_int_t)unix_s(),
+	    "ha_role", ha_role_name(r), "previous", ha_role_name(from)))) {
+		control_broadcast_event(d->control, ev);
+		json_decref(ev);
+	}
+	return 0;
 }
 
 /* Switch to nc, keeping the run-time state (health, probes) of the links
@@ -444,6 +519,7 @@ dlink_reload(struct daemon *d, struct conf *nc, struct conf **old)
 	bool *kept;
 	unsigned int i, j;
 
+	d->ha_track = -1;	/* the file may have moved: write it anew */
 	nl = calloc(nc->nlinks ? nc->nlinks : 1, sizeof(*nl));
 	kept = calloc(d->conf->nlinks ? d->conf->nlinks : 1, sizeof(*kept));
 	if (!nl || !kept) {

@@ -64,5 +64,10 @@ void dlink_remove_firewall(struct daemon *d);
 void dlink_after_plan(struct daemon *d, const struct plan *p);
 int dlink_reload(struct daemon *d, struct conf *nc, struct conf **old);
 void dlink_set_drained(struct dlink *l, bool drained);
+/* keepalived says the router's role ("master", "backup", "fault"): 0, or
+ * -EINVAL. May be called from a callback. */
+int dlink_ha_role(struct daemon *d, const char *role);
+/* conf->ha_track_file follows the links' health (ha.h); after each plan. */
+void dlink_ha_track(struct daemon *d);
 
 #endif

@@ -236,6 +236,11 @@ daemon_status_json(struct daemon *d)
 	fill(d, &s);
 	j = status_to_json(&s);
 	status_free(&s);
+	if (j && json_object_set_new(j, "ha", json_pack("{s:s}", "role",
+	    ha_role_name(d->ha_role))) < 0) {
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 
@@ -300,7 +305,14 @@ op_exec_info(void *ud, const char *link)
 	return NULL;
 }
 
+static int
+op_ha(void *ud, const char *role)
+{
+	return dlink_ha_role(ud, role);
+}
+
 static const struct control_ops ops = {
+	.ha = op_ha,
 	.status = op_status,
 	.reload = op_reload,
 	.drain = op_drain,

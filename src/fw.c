@@ -201,6 +201,7 @@ render_prerouting(struct rend *r)
 	char cnt[FW_NAME_MAX];
 	unsigned int i, nuniq = 0;
 
+	fw_render_pickup_guard(r, ch);
 	for (i = 0; i < c->nlinks; i++) {
 		const struct plan_link *pl = &p->links[i];
 		const uint8_t *m = pl->gw_mac;
@@ -403,12 +404,30 @@ fw_nat_rule(struct rend *r, const char *fmt, ...)
 	fprintf(r->f, "add rule " TBL " nat_postrouting %s\n", s);
 }
 
+/* How a link's connections are translated: to its named address (conf
+ * address, an HA pair's floating one) whether or not it is on the
+ * interface now, so that conntrack (and conntrackd, syncing it) holds the
+ * address that moves with the router's role; else masquerade. buf: at
+ * least ADDR_STRLEN + 16 bytes. */
+const char *
+fw_to_named(const struct conf_link *cl, int fam, char *buf)
+{
+	const struct addr *a = fam == 4 ? &cl->address4 : &cl->address6;
+	char ab[ADDR_STRLEN];
+
+	if (!addr_is_set(a))
+		return "masquerade";
+	snprintf(buf, ADDR_STRLEN + 16, "snat %s to %s", fw_ipkw(fam),
+	    addr_str(a, ab));
+	return buf;
+}
+
 static void
 render_nat(struct rend *r)
 {
 	const struct conf *c = r->c;
 	const struct plan *p = r->p;
-	char buf[PREFIX_STRLEN], *lans = NULL;
+	char buf[PREFIX_STRLEN], nbuf[ADDR_STRLEN + 16], *lans = NULL;
 	size_t lanslen = 0;
 	unsigned int i;
 	FILE *f;
@@ -435,7 +454,7 @@ render_nat(struct rend *r)
 
 		if (lans != NULL) {
 			fw_nat_rule(r, "oifname \"%s\" iifname %s meta nfproto "
-			    "ipv4 masquerade", cl->ifname, lans);
+			    "ipv4 %s", cl->ifname, lans, fw_to_named(cl, 4, nbuf));
 			fw_render_nat6(r, i, lans);
 		}
 		/* a local socket re-routed by mark to this link leaves with
@@ -454,8 +473,10 @@ render_nat(struct rend *r)
 				own.len = fam == 4 ? 32 : 128;
 			}
 			fw_nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
-			    "type local masquerade", cl->ifname, fw_ipkw(fam),
-			    prefix_str(&own, buf));
+			    "type local %s", cl->ifname, fw_ipkw(fam),
+			    prefix_str(&own, buf), addr_eq(&pf->addr,
+			    &pf->own_addr) ? "masquerade" :
+			    fw_to_named(cl, fam, nbuf));
 		}
 	}
 	free(lans);

@@ -66,6 +66,12 @@ void fw_nat_rule(struct rend *r, const char *fmt, ...)
  * (fw_source.c). */
 void fw_render_own_source(struct rend *r);
 void fw_render_nat6(struct rend *r, unsigned int li, const char *lans);
+/* "masquerade", or "snat ip to ADDR" for a link with a named address
+ * (conf address); buf: ADDR_STRLEN + 16 bytes. */
+const char *fw_to_named(const struct conf_link *cl, int fam, char *buf);
+/* With named addresses (an HA pair): TCP that conntrack cannot place, or
+ * would pick up mid-stream, is dropped at the start of chain ch. */
+void fw_render_pickup_guard(struct rend *r, const char *ch);
 
 /* "sticky4_600_web_isp1": the set of a policy's sticky pairs on one link,
  * for one family (4 or 6); the timeout is part of the name (re-adding a set

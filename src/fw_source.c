@@ -50,6 +50,31 @@ fw_render_own_source(struct rend *r)
 	}
 }
 
+/*
+ * In an HA pair (a link names its address) the new master takes the
+ * floating addresses a moment before keepalived's notify script commits
+ * the connections conntrackd synced. A TCP packet of such a connection in
+ * that moment is invalid (nf_conntrack_tcp_loose = 0) or a mid-stream
+ * pickup: answered by the local stack (a reset, to a floating address) or
+ * balanced afresh (another uplink, another source), it would kill the
+ * connection; dropped, it is sent again and finds the committed entry.
+ */
+void
+fw_render_pickup_guard(struct rend *r, const char *ch)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->c->nlinks; i++)
+		if (addr_is_set(&r->c->links[i].address4) ||
+		    addr_is_set(&r->c->links[i].address6))
+			break;
+	if (i == r->c->nlinks)
+		return;
+	fw_rule(r, ch, "meta l4proto tcp ct state invalid counter drop");
+	fw_rule(r, ch, "ct state new tcp flags & (syn | ack) != syn counter "
+	    "drop");
+}
+
 /* " ip6 saddr != { ... }": the prefixes that are link li's own (its
  * connected one, npt-prefix), whose traffic its ISP routes untranslated;
  * "" when none is known. */
@@ -86,6 +111,7 @@ fw_render_nat6(struct rend *r, unsigned int li, const char *lans)
 {
 	const struct conf_link *cl = &r->c->links[li];
 	char own[2 * PREFIX_STRLEN + 32], to[PREFIX_STRLEN];
+	char named[ADDR_STRLEN + 16];
 	bool npt = cl->npt_prefix6.len > 0;
 
 	own[0] = '\0';
@@ -110,5 +136,5 @@ fw_render_nat6(struct rend *r, unsigned int li, const char *lans)
 		    "snat ip6 prefix to %s", cl->ifname, lans, own, to);
 	else
 		fw_nat_rule(r, "oifname \"%s\" iifname %s meta nfproto ipv6%s "
-		    "masquerade", cl->ifname, lans, own);
+		    "%s", cl->ifname, lans, own, fw_to_named(cl, 6, named));
 }

@@ -220,6 +220,15 @@ metrics_write(json_t *st, FILE *f)
 	fputs("} 1\n", f);
 	global(f, st, "uplinkd_start_time_seconds", METRIC_GAUGE,
 	    "When uplinkd started, in unix seconds.", "started", 1);
+	if (json_is_string(json_object_get(json_object_get(st, "ha"),
+	    "role"))) {
+		header(f, "uplinkd_ha_role", METRIC_GAUGE, "The VRRP role "
+		    "keepalived last told (none: never told).");
+		fputs("uplinkd_ha_role{", f);
+		label(f, true, "role", json_string_value(json_object_get(
+		    json_object_get(st, "ha"), "role")));
+		fputs("} 1\n", f);
+	}
 	link_states(f, links);
 	family_gauge(f, links, "uplinkd_link_rtt_seconds",
 	    "Average probe round-trip time over the window.", "rtt_ms", 1e-3);

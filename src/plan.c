@@ -16,10 +16,14 @@
 
 #include "plan.h"
 
+/* The interface's usable address of a family, the lowest; not skip (the
+ * link's named address, which a VRRP daemon adds as a /32 beside it) unless
+ * it is the only one. */
 static const struct kaddr *
-find_addr(const struct kstate *obs, int ifindex, int family)
+find_addr_but(const struct kstate *obs, int ifindex, int family,
+    const struct addr *skip)
 {
-	const struct kaddr *best = NULL;
+	const struct kaddr *best = NULL, *skipped = NULL;
 	unsigned int i;
 
 	for (i = 0; i < obs->naddrs; i++) {
@@ -33,11 +37,35 @@ find_addr(const struct kstate *obs, int ifindex, int family)
 		 * IFA_F_DADFAILED 0x08: not usable as a source */
 		if (a->flags & (0x40 | 0x20 | 0x08))
 			continue;
+		if (skip && addr_eq(&a->local.addr, skip)) {
+			skipped = a;
+			continue;
+		}
 		/* the lowest address wins: stable whatever the dump order */
 		if (!best || addr_cmp(&a->local.addr, &best->local.addr) < 0)
 			best = a;
 	}
-	return best;
+	return best ? best : skipped;
+}
+
+/* Is a on the interface, usable as a source? */
+static bool
+has_addr(const struct kstate *obs, int ifindex, const struct addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < obs->naddrs; i++)
+		if (obs->addrs[i].ifindex == ifindex &&
+		    addr_eq(&obs->addrs[i].local.addr, a) &&
+		    !(obs->addrs[i].flags & (0x40 | 0x20 | 0x08)))
+			return true;
+	return false;
+}
+
+static const struct kaddr *
+find_addr(const struct kstate *obs, int ifindex, int family)
+{
+	return find_addr_but(obs, ifindex, family, NULL);
 }
 
 /* The default route a DHCP client, a PPP daemon or router advertisements
@@ -72,6 +100,7 @@ plan_family(const struct conf *c, const struct kstate *obs,
 {
 	const struct kaddr *ka;
 	const struct kroute *def;
+	const struct addr *named;
 	const struct addr *gw = family == AF_INET ? &cl->gateway4 :
 	    &cl->gateway6;
 
@@ -80,10 +109,16 @@ plan_family(const struct conf *c, const struct kstate *obs,
 		return;
 	if (family == AF_INET ? !cl->ipv4 : !cl->ipv6)
 		return;
-	ka = find_addr(obs, kl->ifindex, family);
+	named = family == AF_INET ? &cl->address4 : &cl->address6;
+	ka = find_addr_but(obs, kl->ifindex, family,
+	    addr_is_set(named) ? named : NULL);
 	if (!ka)
 		return;
-	pf->addr = ka->local.addr;
+	pf->addr = pf->own_addr = ka->local.addr;
+	/* the named address is the source from the moment it appears (an
+	 * HA pair's master); until then, the router's own */
+	if (addr_is_set(named) && has_addr(obs, kl->ifindex, named))
+		pf->addr = *named;
 	if (addr_is_set(&ka->peer)) {
 		/* point-to-point: the peer is the connected network */
 		pf->net.addr = ka->peer;

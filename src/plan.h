@@ -65,7 +65,10 @@ struct plan_input {
 /* One address family of one link, as the plan sees it. */
 struct plan_family {
 	bool usable;		/* interface present, address, route possible */
-	struct addr addr;	/* the link's own (source) address */
+	struct addr addr;	/* the link's source address: its named
+				 * address (conf address) while that is on
+				 * the interface, else own_addr */
+	struct addr own_addr;	/* the interface's own: probes' source */
 	struct prefix net;	/* its connected prefix (masked) */
 	struct addr gateway;	/* configured or learned; unset: p2p */
 	bool gateway_learned;

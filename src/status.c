@@ -636,6 +636,9 @@ status_print_text(json_t *st, FILE *f, bool color)
 		fprintf(f, "%sFAIL-OPEN%s: no link is healthy; using every "
 		    "link with carrier\n", color ? "\033[31m" : "",
 		    color ? "\033[0m" : "");
+	if (json_is_object(v = json_object_get(st, "ha")) &&
+	    strcmp(str(v, "role"), "none") != 0)
+		fprintf(f, "ha: %s\n", str(v, "role"));
 	fputc('\n', f);
 	print_links(links, now, f, color);
 	print_policies(json_object_get(st, "policies"), f, color);
@@ -773,6 +776,11 @@ status_print_event(json_t *ev, FILE *f)
 	char t[STATUS_FMT_MAX];
 	const char *reason = str(ev, "reason");
 
+	if (json_object_get(ev, "ha_role")) {
+		fprintf(f, "%s ha %s -> %s\n", fmt_time(json_object_get(ev,
+		    "time"), t), str(ev, "previous"), str(ev, "ha_role"));
+		return;
+	}
 	fprintf(f, "%s %s %s %s -> %s%s%s\n", fmt_time(json_object_get(ev,
 	    "time"), t), str(ev, "link"), str(ev, "family"), str(ev, "from"),
 	    str(ev, "to"), *reason && strcmp(reason, "-") ? ": " : "",

@@ -427,6 +427,24 @@ cmd_undrain(struct ctl_opts *o, int argc, char **argv)
 }
 
 static int
+cmd_ha(struct ctl_opts *o, int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc != 2 || (strcmp(argv[1], "master") != 0 &&
+	    strcmp(argv[1], "backup") != 0 && strcmp(argv[1], "fault") != 0)) {
+		fprintf(stderr, "usage: uplinkctl ha master|backup|fault\n");
+		return 2;
+	}
+	if (call(o, CTL_HA, argv[1], &r))
+		return 1;
+	if (o->json)
+		print_json(r);
+	json_decref(r);
+	return 0;
+}
+
+static int
 cmd_metrics(struct ctl_opts *o, int argc, char **argv)
 {
 	json_t *r, *m;
@@ -539,6 +557,7 @@ static const struct subcommand subcommands[] = {
 	{ "reload", "", "re-read the configuration", cmd_reload },
 	{ "drain", "LINK", "no new connections over LINK", cmd_drain },
 	{ "undrain", "LINK", "undo drain", cmd_undrain },
+	{ "ha", "ROLE", "the VRRP role (keepalived notify)", cmd_ha },
 	{ "metrics", "", "Prometheus text exposition", cmd_metrics },
 	{ "exec", "LINK -- CMD", "run CMD with its traffic over LINK",
 	    cmd_exec },

@@ -18,6 +18,7 @@ PACKAGES=(
 	bats iproute2 nftables iperf3 conntrack socat jq iputils-ping lsm
 	gnuplot-nox procps valgrind curl python3 systemd util-linux
 	prometheus	# promtool: checks the metrics exposition
+	keepalived conntrackd	# the HA pair (tests/sim/pairsim, ha.bats)
 	# the Debian package (tests/deb; Build-Depends are the build list)
 	build-essential debhelper dpkg-dev lintian
 )

@@ -7,10 +7,14 @@
 #
 #   serve PORT                     echo server: sends the client's address as
 #                                  it saw it ("198.19.K.1\n"), then echoes
-#   keep SERVER PORT N             N long-lived connections to `serve`, each
+#   keep SERVER PORT N [GAP_MS]    N long-lived connections to `serve`, each
 #                                  writing 8 bytes every 100 ms and expecting
-#                                  the echo within 1 s; on SIGTERM prints each
-#                                  one's ISP and whether/when/why it failed
+#                                  the echo within GAP_MS (default 1000); on
+#                                  SIGTERM prints each one's ISP, whether/
+#                                  when/why it failed, its longest wait for
+#                                  an echo (max_gap_s)
+#   fetch SERVER PORT              a download (tcp 9000 sends zeros) until
+#                                  SIGTERM: bytes, longest pause (max_gap_s)
 #   probe SERVER SECONDS [IVL_MS]  a new connection to SERVER:80 every IVL_MS
 #                                  (default 50) for SECONDS; each one's start,
 #                                  result and ISP
@@ -63,7 +67,7 @@ def serve(port):
         threading.Thread(target=handle, args=(c, peer), daemon=True).start()
 
 
-def keep(server, port, n):
+def keep(server, port, n, gap_s=1.0):
     conns = []
     for i in range(n):
         s = socket.create_connection((server, port), timeout=3)
@@ -76,6 +80,7 @@ def keep(server, port, n):
         s.setblocking(False)
         conns.append({"i": i, "sock": s, "isp": isp_of(f.decode()), "sent": 0,
                       "rcvd": 0, "pending_since": None, "failed": None,
+                      "max_gap_s": 0.0,
                       "reason": None, "start": time.time()})
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
@@ -109,6 +114,8 @@ def keep(server, port, n):
                     c["failed"], c["reason"] = time.time(), "closed by peer"
                     continue
                 c["rcvd"] += len(b)
+                if c["pending_since"] is not None:
+                    c["max_gap_s"] = max(c["max_gap_s"], time.monotonic() - c["pending_since"])
                 c["pending_since"] = None if c["rcvd"] >= c["sent"] else time.monotonic()
             except BlockingIOError:
                 pass
@@ -116,10 +123,36 @@ def keep(server, port, n):
                 c["failed"], c["reason"] = time.time(), e.strerror or str(e)
         now = time.monotonic()
         for c in conns:
-            if c["failed"] is None and c["pending_since"] is not None and now - c["pending_since"] > 1.0:
-                c["failed"], c["reason"] = time.time(), "no echo for 1 s"
-    out = [{k: c[k] for k in ("i", "isp", "sent", "rcvd", "failed", "reason", "start")} for c in conns]
+            if c["failed"] is None and c["pending_since"] is not None and now - c["pending_since"] > gap_s:
+                c["failed"], c["reason"] = time.time(), "no echo for %g s" % gap_s
+    out = [{k: c[k] for k in ("i", "isp", "sent", "rcvd", "failed", "reason", "start", "max_gap_s")} for c in conns]
     print(json.dumps(out))
+
+
+def fetch(server, port):
+    s = socket.create_connection((server, port), timeout=3)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    s.settimeout(0.05)
+    got, gap, last, err = 0, 0.0, time.monotonic(), None
+    print(json.dumps({"ready": True}), file=sys.stderr, flush=True)
+    while not stop.is_set():
+        try:
+            b = s.recv(65536)
+            if not b:
+                err = "closed by peer"
+                break
+            now = time.monotonic()
+            gap, last = max(gap, now - last), now
+            got += len(b)
+        except socket.timeout:
+            pass
+        except OSError as e:
+            err = e.strerror or str(e)
+            break
+    gap = max(gap, time.monotonic() - last) if err is None else gap
+    print(json.dumps({"bytes": got, "max_gap_s": gap, "error": err}))
 
 
 def probe(server, seconds, ivl_ms):
@@ -218,7 +251,9 @@ def main(argv):
     if cmd == "serve":
         serve(int(a[0]))
     elif cmd == "keep":
-        keep(a[0], int(a[1]), int(a[2]))
+        keep(a[0], int(a[1]), int(a[2]), float(a[3]) / 1000 if len(a) > 3 else 1.0)
+    elif cmd == "fetch":
+        fetch(a[0], int(a[1]))
     elif cmd == "probe":
         probe(a[0], float(a[1]), float(a[2]) if len(a) > 2 else 50)
     elif cmd == "which":

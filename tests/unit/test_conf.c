@@ -60,6 +60,18 @@ static const struct errcase errcases[] = {
 	    "t.conf:1: no link section\n" },
 	{ "bad gateway address", "link a {\n\tgateway = 198.18.1\n}\n",
 	    "t.conf:2: link a: gateway: '198.18.1' is not an IP address\n" },
+	{ "bad named address", "link a {\n\taddress = 198.18.1\n}\n",
+	    "t.conf:2: link a: address: '198.18.1' is not a unicast IP "
+	    "address\n" },
+	{ "two named IPv4 addresses",
+	    "link a {\n\taddress = { 198.18.1.2, 198.18.1.3 }\n}\n",
+	    "t.conf:2: link a: address: two IPv4 addresses\n" },
+	{ "named address of a family the link does not use",
+	    "link a {\n\tfamily = ipv6\n\taddress = 198.18.1.2\n}\n",
+	    "t.conf:3: link a: address: 198.18.1.2 is of a family the link "
+	    "does not use\n" },
+	{ "relative ha-track-file", "ha-track-file = ha-weight\nlink a {}\n",
+	    "t.conf:1: ha-track-file: 'ha-weight' is not an absolute path\n" },
 	{ "gateway6 of the wrong family",
 	    "link a {\n\tgateway6 = 198.18.1.1\n}\n",
 	    "t.conf:2: link a: gateway6: '198.18.1.1' is not an IPv6 "

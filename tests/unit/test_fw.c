@@ -203,6 +203,28 @@ case_three_hash(struct fixture *fx, struct fw_objs *have)
 	add_lan(fx, "br0", true);
 }
 
+/* An HA pair: each link names its floating address; isp1's is on the
+ * interface (master), isp2's not (yet): the LAN is translated to both,
+ * the host's own connections to isp1's only. */
+static void
+case_ha_address(struct fixture *fx, struct fw_objs *have)
+{
+	static const struct tlink l[] = {
+		{ "isp1", "wan1", 1, "198.18.1.2", "198.18.1.0/24",
+		    "198.18.1.1", NULL, NULL, NULL, false, NULL, NAT6_AUTO },
+		{ "isp2", "wan2", 1, "198.18.2.3", "198.18.2.0/24",
+		    "198.18.2.1", NULL, NULL, NULL, false, NULL, NAT6_AUTO },
+	};
+
+	(void)have;
+	fixture_init(fx, l, 2);
+	add_lan(fx, "lan0", true);
+	set_addr(&fx->links[0].address4, "198.18.1.2");
+	set_addr(&fx->plinks[0].v4.own_addr, "198.18.1.3");
+	set_addr(&fx->links[1].address4, "198.18.2.2");
+	fx->plinks[1].v4.own_addr = fx->plinks[1].v4.addr;
+}
+
 static void
 case_lan_masq(struct fixture *fx, struct fw_objs *have)
 {
@@ -393,6 +415,7 @@ static const struct tcase cases[] = {
 	{ "three-weighted", case_three_weighted },
 	{ "three-hash", case_three_hash },
 	{ "lan-masq", case_lan_masq },
+	{ "ha-address", case_ha_address },
 	{ "shared-iface", case_shared_iface },
 	{ "policies", case_policies },
 	{ "link-down", case_link_down },
