@@ -146,6 +146,8 @@ struct conf {
 	/* behaviour */
 	enum conf_balance balance;	/* default round-robin */
 	bool manage_sysctl;		/* default true: see uplinkd.conf(5) */
+	bool mptcp;			/* default off: own MPTCP endpoints
+					 * (mpath.h, uplinkd.conf(5)) */
 	char *hooks_dir;		/* NULL: no hooks */
 	unsigned int hook_timeout_ms;	/* default 10000 */
 	char *socket_path;		/* default CONF_DEFAULT_SOCKET */

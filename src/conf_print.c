@@ -220,6 +220,7 @@ conf_print(const struct conf *c, FILE *f)
 	fprintf(f, "route-protocol = %u\n", c->route_protocol);
 	fprintf(f, "balance = %s\n", conf_balance_name(c->balance));
 	fprintf(f, "manage-sysctl = %s\n", c->manage_sysctl ? "true" : "false");
+	fprintf(f, "mptcp = %s\n", c->mptcp ? "on" : "off");
 	pr_opt(f, "", "hooks-dir", c->hooks_dir);
 	pr_dur(f, "", "hook-timeout", c->hook_timeout_ms);
 	pr_opt(f, "", "socket", c->socket_path);
