@@ -12,6 +12,7 @@
 # (each ISP masquerades: the server sees each subflow from its ISP's address)
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 DL=$REPO/tests/tools/mptcpdl
 PORT=7000
@@ -68,7 +69,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 	tcp=$(field mean <<<"$out")
 	echo "# one plain TCP download: $tcp Mbit/s" >&3
 	ge "$tcp" 16
-	! ge "$tcp" 24
+	run ! ge "$tcp" 24
 	stop_uplinkd
 	[[ -z $(endpoints) ]]
 	in_host ip mptcp limits show | grep -q "add_addr_accepted 0 subflows 2"
@@ -95,7 +96,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 	echo "# per second, cut at 4 s, healed at ~12 s: $per" >&3
 	echo "# longest gap $gap s" >&3
 	[[ $(field error <"$f") == none ]]
-	! ge "$gap" 3
+	run ! ge "$gap" 3
 	# while cut, once the dead subflows are given up: about one link's
 	# rate (seconds 9-11)
 	cut=$(grep -E '^[0-9.]+$' "$f" | sed -n 9,11p | awk '{ s += $1 } END { print s / NR }')
@@ -123,4 +124,29 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 	stop_uplinkd
 	has_endpoint 198.18.1.2 1
 	has_endpoint 198.18.2.2 2
+}
+
+@test "mptcp: adopted after kill -9, removed by a reload to off; another program's endpoint of a link's address is left alone" {
+	in_host ip mptcp endpoint add 198.18.2.2 id 5 subflow
+	start_uplinkd "mptcp = on$CONF_MP"
+	wait_until 5000 both_up
+	wait_until 2000 has_endpoint 198.18.1.2 129
+	# 198.18.2.2 is someone else's: none of uplinkd's for it
+	has_endpoint 198.18.2.2 5
+	[[ $(endpoints | grep -c "^198.18.2.2 ") == 1 ]]
+	stop_uplinkd KILL
+	has_endpoint 198.18.1.2 129
+	local added
+	added=$(grep -c "mptcp: added" "$UPLINKD_LOG")	# the same log file
+	start_uplinkd "mptcp = on$CONF_MP"
+	wait_until 5000 both_up
+	# adopted: nothing added again
+	[[ $(grep -c "mptcp: added" "$UPLINKD_LOG") == "$added" ]]
+	[[ $(endpoints | wc -l) == 2 ]]
+	sed -i 's/^mptcp = on$/mptcp = off/' "$UPLINKD_CONF"
+	uplinkctl reload
+	wait_until 3000 no_endpoint 198.18.1.2
+	has_endpoint 198.18.2.2 5
+	stop_uplinkd
+	has_endpoint 198.18.2.2 5
 }
