@@ -68,8 +68,10 @@ request(struct mpathnl *m, struct nlmsghdr *nlh, struct req *r)
 		return -errno;
 	for (;;) {
 		n = mnl_socket_recvfrom(m->nl, m->buf, sizeof(m->buf));
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
-			return errno == EINTR ? -EIO : -errno;
+			return -errno;
 		ret = mnl_cb_run(m->buf, n, m->seq, m->portid, data_cb, r);
 		if (ret == MNL_CB_ERROR)
 			return -errno;
@@ -184,6 +186,27 @@ raise_limits(struct mpathnl *m, unsigned int nwant)
 	return 0;
 }
 
+/* Put back the limits found before raise_limits, unless someone changed
+ * them since. */
+static void
+restore_limits(struct mpathnl *m)
+{
+	struct mpath_limits cur;
+	struct req r = { .m = m, .limits = &cur };
+
+	if (request(m, mpath_msg_get_limits(m->buf, m->fam), &r) == 0 &&
+	    cur.subflows == m->set.subflows &&
+	    cur.add_addr_accepted == m->set.add_addr_accepted) {
+		r.limits = NULL;
+		if (request(m, mpath_msg_set_limits(m->buf, m->fam, &m->orig),
+		    &r) == 0)
+			log_info("mptcp: limits back to subflows %u, "
+			    "add_addr_accepted %u", m->orig.subflows,
+			    m->orig.add_addr_accepted);
+	}
+	m->raised = false;
+}
+
 int
 mpathnl_apply(struct mpathnl *m, const struct mpath_set *want)
 {
@@ -208,6 +231,8 @@ mpathnl_apply(struct mpathnl *m, const struct mpath_set *want)
 	/* one subflow per endpoint, from all of them together */
 	if (want->n > 0 && (rc = raise_limits(m, want->n)) < 0)
 		err = rc;
+	else if (want->n == 0 && m->raised)
+		restore_limits(m);	/* mptcp off (a reload), or stopping */
 	return err;
 }
 
@@ -215,24 +240,6 @@ int
 mpathnl_remove_all(struct mpathnl *m)
 {
 	static const struct mpath_set none;
-	struct mpath_limits cur;
-	struct req r = { .m = m, .limits = &cur };
-	int rc;
 
-	rc = mpathnl_apply(m, &none);
-	if (!m->raised)
-		return rc;
-	/* the limits we found, unless someone changed ours since */
-	if (request(m, mpath_msg_get_limits(m->buf, m->fam), &r) == 0 &&
-	    cur.subflows == m->set.subflows &&
-	    cur.add_addr_accepted == m->set.add_addr_accepted) {
-		r.limits = NULL;
-		if (request(m, mpath_msg_set_limits(m->buf, m->fam, &m->orig),
-		    &r) == 0)
-			log_info("mptcp: limits back to subflows %u, "
-			    "add_addr_accepted %u", m->orig.subflows,
-			    m->orig.add_addr_accepted);
-	}
-	m->raised = false;
-	return rc;
+	return mpathnl_apply(m, &none);
 }
