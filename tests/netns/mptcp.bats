@@ -150,3 +150,26 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 	stop_uplinkd
 	has_endpoint 198.18.2.2 5
 }
+
+@test "mptcp = on, IPv6: an endpoint per address of each family; one IPv6 download fills 0.8 of both links" {
+	sim down >/dev/null 2>&1
+	sim_up --isps 2 --rates 20,20 --ipv6
+	in_inet ip mptcp limits set subflows 8 add_addr_accepted 8
+	bg_in inet "$DL" serve 2001:db8:ffff::1 "$PORT"
+	wait_until 3000 in_inet sh -c "ss -Hltn 'sport = :$PORT' | grep -q ."
+	start_uplinkd "mptcp = on
+link isp1 { interface = wan1 }
+link isp2 { interface = wan2 }
+probe { targets = { 198.19.255.1, 198.19.255.2, 2001:db8:fffe::1, 2001:db8:fffe::2 } }"
+	wait_until 5000 links_up -6 isp1 isp2
+	wait_until 2000 has_endpoint 2001:db8:2::2 194
+	has_endpoint 2001:db8:1::2 193
+	has_endpoint 198.18.1.2 129
+	in_host ip mptcp limits show | grep -q "add_addr_accepted 4 subflows 4"
+	local out mean
+	out=$(in_host "$DL" get 2001:db8:ffff::1 "$PORT" 6)
+	mean=$(field mean <<<"$out")
+	echo "# one MPTCP download over IPv6: $mean Mbit/s" >&3
+	[[ $(field error <<<"$out") == none ]]
+	ge "$mean" 32
+}
