@@ -67,7 +67,7 @@ static cfg_opt_t rule_opts[] = {
 static cfg_opt_t top_opts[] = {
 	OPT("table-base"), OPT("rule-priority-base"), OPT("nexthop-id-base"),
 	OPT("fwmark-mask"), OPT("route-protocol"), OPT("balance"),
-	OPT("manage-sysctl"), OPT("hooks-dir"), OPT("hook-timeout"),
+	OPT("manage-sysctl"), OPT("mptcp"), OPT("hooks-dir"), OPT("hook-timeout"),
 	OPT("socket"), OPT("socket-group"), OPT("metrics-listen"),
 	OPT_LIST("local-source"), OPT_LIST("own-source"), OPT("ha-track-file"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI),

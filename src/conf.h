@@ -151,6 +151,8 @@ struct conf {
 	/* behaviour */
 	enum conf_balance balance;	/* default round-robin */
 	bool manage_sysctl;		/* default true: see uplinkd.conf(5) */
+	bool mptcp;			/* default off: own MPTCP endpoints
+					 * (mpath.h, uplinkd.conf(5)) */
 	char *hooks_dir;		/* NULL: no hooks */
 	char *ha_track_file;		/* NULL: none; else uplinkd keeps "0"
 					 * (a link works) or "1" (every link

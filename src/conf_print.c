@@ -225,6 +225,7 @@ conf_print(const struct conf *c, FILE *f)
 	fprintf(f, "route-protocol = %u\n", c->route_protocol);
 	fprintf(f, "balance = %s\n", conf_balance_name(c->balance));
 	fprintf(f, "manage-sysctl = %s\n", c->manage_sysctl ? "true" : "false");
+	fprintf(f, "mptcp = %s\n", c->mptcp ? "on" : "off");
 	pr_opt(f, "", "hooks-dir", c->hooks_dir);
 	if (c->ha_track_file)
 		pr_opt(f, "", "ha-track-file", c->ha_track_file);

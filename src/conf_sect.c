@@ -666,6 +666,8 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 	c->balance = e;
 	if (conf_opt_bool(x, cfg, "", "manage-sysctl", &b))
 		c->manage_sysctl = b;
+	if (conf_opt_bool(x, cfg, "", "mptcp", &b))
+		c->mptcp = b;
 	if (conf_opt_dur(x, cfg, "", "hook-timeout", 1, 1, &v))
 		c->hook_timeout_ms = v;
 	if ((rc = opt_strdup(x, cfg, "ha-track-file", &c->ha_track_file)) < 0)

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "dlink.h"
 #include "log.h"
+#include "mpathnl.h"
 #include "rt.h"
 
 #define RETRY_MIN_MS	100
@@ -62,6 +63,20 @@ schedule_retry(struct daemon *d)
 	log_info("reconcile failed; retrying in %u ms", d->retry_ms);
 }
 
+/* uplinkd's MPTCP endpoints (issue 17) brought to the plan's; with mptcp
+ * off, checked once for leftovers of a killed daemon, then left alone. */
+static int
+apply_mptcp(struct daemon *d, const struct plan *p)
+{
+	int rc;
+
+	if (!d->mpath || (!d->conf->mptcp && d->mpath_clean))
+		return 0;
+	rc = mpathnl_apply(d->mpath, &p->mptcp);
+	d->mpath_clean = rc == 0 && !d->conf->mptcp;
+	return rc;
+}
+
 /* Build the plan from the current inputs and apply it. Callable from any
  * callback of the loop. */
 static int
@@ -98,6 +113,8 @@ reconcile(struct daemon *d)
 		    "%u failed", st.added, st.replaced, st.deleted, st.errors);
 	frc = dlink_apply_firewall(d, &p);
 	if (frc < 0 && rc == 0)
+		rc = frc;
+	if ((frc = apply_mptcp(d, &p)) < 0 && rc == 0)
 		rc = frc;
 	dlink_after_plan(d, &p);
 
@@ -303,6 +320,9 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	}
 	rt_set_route_filter(d->rt, c->table_base, c->table_base +
 	    CONF_MAX_LINKS);
+	if (!(d->mpath = mpathnl_open()) && c->mptcp)
+		log_warn("mptcp: no MPTCP in this kernel: mptcp = on does "
+		    "nothing");
 	set_neigh_filter(d);
 	if ((rc = rt_dump(d->rt, &d->obs)) < 0) {
 		log_warnx("netlink dump: %s", strerror(-rc));
@@ -353,6 +373,8 @@ daemon_run(struct daemon *d)
 		dlink_stop(d);
 		rt_dump(d->rt, &d->obs);
 		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
+		if (d->mpath)
+			mpathnl_remove_all(d->mpath);
 		dlink_remove_firewall(d);
 		log_info("removed %u objects%s", st.deleted, st.errors ?
 		    ", some could not be removed" : "");
@@ -377,6 +399,7 @@ daemon_fini(struct daemon *d)
 	sd_event_source_unref(d->resync_src);
 	if (d->rt)
 		rt_close(d->rt);
+	mpathnl_close(d->mpath);
 	sd_event_unref(d->ev);
 	kstate_clear(&d->obs);
 	if (d->have_plan)

@@ -26,6 +26,7 @@ struct dlink;
 struct hooks;
 struct control;
 struct ctrack;
+struct mpathnl;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
@@ -54,6 +55,8 @@ struct daemon {
 	struct hooks *hooks;
 	struct ctrack *ctrack;		/* connections per link, flushes */
 	struct control *control;
+	struct mpathnl *mpath;		/* NULL: the kernel has no MPTCP */
+	bool mpath_clean;		/* mptcp off, none of ours left */
 	sd_event_source *sample_src;	/* counters, each second */
 	uint64_t started_s;
 	bool ready;

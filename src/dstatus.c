@@ -24,6 +24,17 @@
 
 #define SAMPLE_US	1000000ULL
 
+/* The plan's MPTCP endpoint of this address, if any (conf mptcp). */
+static void
+mptcp_endpoint(const struct plan *p, struct status_family *sf)
+{
+	const struct mpath_ep *e = p && addr_is_set(&sf->addr) ?
+	    mpath_find_addr(&p->mptcp, &sf->addr) : NULL;
+
+	sf->mptcp_id = e ? e->id : 0;
+	sf->mptcp_backup = e && (e->flags & MPATH_F_BACKUP);
+}
+
 static void
 fill_family(const struct dlink_fam *f, const struct plan_family *pf,
     const struct conf_link *cl, struct status_family *sf)
@@ -189,6 +200,8 @@ fill(struct daemon *d, struct status *s)
 		sl->drained = l->drained;
 		fill_family(&l->v4, pl ? &pl->v4 : NULL, l->conf, &sl->v4);
 		fill_family(&l->v6, pl ? &pl->v6 : NULL, l->conf, &sl->v6);
+		mptcp_endpoint(pl ? &d->plan : NULL, &sl->v4);
+		mptcp_endpoint(pl ? &d->plan : NULL, &sl->v6);
 		sl->tx_bytes = l->tx_bytes;
 		sl->rx_bytes = l->rx_bytes;
 		sl->tx_packets = l->tx_packets;

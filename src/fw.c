@@ -295,11 +295,11 @@ render_output(struct rend *r)
 	fw_rule(r, ch, "ct state != new return");
 	fw_render_dns(r, ch);
 	render_bypass_dst(r, ch, true);
-	/* uplinkctl exec LINK: the command runs in the link's cgroup */
-	for (i = 0; p->exec_cgroups && i < c->nlinks; i++)
-		fw_rule(r, ch, "socket cgroupv2 level 2 \"uplinkd.exec/%s\" "
-		    "goto mark_%s", c->links[i].name, c->links[i].name);
-	/* a socket bound to a link's address routes through its table */
+	/* a socket bound to a link's address routes through its table:
+	 * first, before `uplinkctl exec`, because an MPTCP subflow (bound by
+	 * the kernel to its endpoint's address, and maybe device) inherits
+	 * the cgroup of its connection and must never be marked onto, and
+	 * masqueraded to, another link */
 	sep = "";
 	for (i = n = 0; i < c->nlinks; i++) {
 		if (p->links[i].realm == 0)
@@ -340,6 +340,10 @@ render_output(struct rend *r)
 	}
 	if (n > 0)
 		fputs(" }\n", r->f);
+	/* uplinkctl exec LINK: the command runs in the link's cgroup */
+	for (i = 0; p->exec_cgroups && i < c->nlinks; i++)
+		fw_rule(r, ch, "socket cgroupv2 level 2 \"uplinkd.exec/%s\" "
+		    "goto mark_%s", c->links[i].name, c->links[i].name);
 	fw_rule(r, ch, "goto rules");
 }
 

@@ -472,6 +472,59 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	return kstate_add_route(&p->k, &r);
 }
 
+/* Does link i take new subflows in this family (plan.h, mptcp)? */
+static bool
+mptcp_wanted(const struct plan *p, const struct plan_input *in,
+    unsigned int i, const struct plan_family *pf, int family)
+{
+	enum health_state h = HEALTH_UNKNOWN;
+
+	if (in->links) {
+		if (in->links[i].drained)
+			return false;
+		h = family == AF_INET ? in->links[i].health4 :
+		    in->links[i].health6;
+	}
+	return pf->usable && p->links[i].carrier && addr_is_set(&pf->addr) &&
+	    (pf->active || h == HEALTH_UP || h == HEALTH_DEGRADED);
+}
+
+/* One subflow endpoint per address of each link that takes new subflows;
+ * backup where the link is not of the best tier among them (links sharing
+ * one interface and address: the first link's). */
+static void
+plan_mptcp(struct plan *p, const struct plan_input *in, int family)
+{
+	unsigned int i, best = CONF_TIER_MAX + 1;
+	struct mpath_ep e;
+
+	for (i = 0; i < p->nlinks; i++) {
+		const struct plan_family *pf = family == AF_INET ?
+		    &p->links[i].v4 : &p->links[i].v6;
+
+		if (mptcp_wanted(p, in, i, pf, family) &&
+		    p->links[i].conf->tier < best)
+			best = p->links[i].conf->tier;
+	}
+	for (i = 0; i < p->nlinks; i++) {
+		const struct plan_link *pl = &p->links[i];
+		const struct plan_family *pf = family == AF_INET ? &pl->v4 :
+		    &pl->v6;
+
+		memset(&e, 0, sizeof(e));
+		e.id = mpath_id(pl->conf->id, family);
+		if (!e.id || !mptcp_wanted(p, in, i, pf, family) ||
+		    mpath_find_addr(&p->mptcp, &pf->addr))
+			continue;
+		e.addr = pf->addr;
+		e.ifindex = pl->ifindex;
+		e.flags = MPATH_F_SUBFLOW;
+		if (pl->conf->tier > best)
+			e.flags |= MPATH_F_BACKUP;
+		mpath_add(&p->mptcp, &e);
+	}
+}
+
 static int
 add_sysctl(struct plan *p, const char *path, const char *value)
 {
@@ -588,6 +641,10 @@ plan_build(const struct plan_input *in, struct plan *p)
 	    (rc = plan_balance(p, c, in->obs, AF_INET6)) < 0 ||
 	    (rc = plan_sysctls(p, c, v6)) < 0)
 		goto err;
+	if (c->mptcp) {
+		plan_mptcp(p, in, AF_INET);
+		plan_mptcp(p, in, AF_INET6);
+	}
 	return 0;
 err:
 	plan_free(p);

@@ -22,6 +22,8 @@
  *               P+300+i from ADDR lookup T+i
  *               P+600.. policy rules (issue: rules), in file order
  *               P+900  lookup T
+ *   mptcp:      endpoint id 128+i (IPv4), 192+i (IPv6) subflow [backup]
+ *               dev IF, for links 1..63 (mpath.h), with `mptcp = on`
  *   addresses:  own-source on lo (/32, /128) where local-source = auto
  *               finds no LAN address of the family
  */
@@ -34,6 +36,7 @@
 #include "conf.h"
 #include "health.h"
 #include "kobj.h"
+#include "mpath.h"
 
 #define PLAN_PRIO_SUPPRESS	0
 #define PLAN_PRIO_FWMARK	1
@@ -106,6 +109,10 @@ struct plan {
 	bool own_source4, own_source6;	/* local_source* is uplinkd's own
 					 * address on lo (conf own-source),
 					 * also in k.addrs */
+	struct mpath_set mptcp;	/* conf mptcp: uplinkd's MPTCP endpoints,
+				 * one per address of each link that is up
+				 * (or in the group), not drained, with
+				 * carrier; backup below the best tier */
 	bool exec_cgroups;	/* not planned: the daemon sets it when the
 				 * cgroups of `uplinkctl exec` exist */
 };

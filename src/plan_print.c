@@ -124,6 +124,31 @@ print_rule(const struct krule *r, FILE *f)
 	fprintf(f, " pref %u protocol %u\n", r->priority, r->protocol);
 }
 
+/* mptcp = on: uplinkd's endpoints; the limits are raised to their number
+ * where lower (never lowered). */
+static void
+print_mptcp(const struct plan *p, const struct kstate *obs, FILE *f)
+{
+	char line[160], ifb[IFNAMSIZ];
+	unsigned int i, n = p->mptcp.n;
+
+	if (n == 0)
+		return;
+	fputs("\n# Multipath TCP: a subflow endpoint per active link "
+	    "address\n", f);
+	for (i = 0; i < n; i++) {
+		const struct mpath_ep *e = &p->mptcp.v[i];
+
+		mpath_format(e, e->ifindex ? ifname_of(obs, e->ifindex, ifb) :
+		    NULL, line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	if (n > MPATH_LIMIT_MAX)
+		n = MPATH_LIMIT_MAX;
+	fprintf(f, "ip mptcp limits set subflows %u add_addr_accepted %u"
+	    "   # where lower\n", n, n);
+}
+
 void
 plan_print_ip(const struct plan *p, const struct conf *c,
     const struct kstate *obs, FILE *f)
@@ -223,4 +248,5 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 		if (!per_link)
 			print_rule(r, f);
 	}
+	print_mptcp(p, obs, f);
 }

@@ -64,13 +64,15 @@ family_json(const struct status_family *fam)
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
 	    "s:{s:o,s:o,s:o,s:o,s:o}}",
 	    "state", health_state_name(fam->state),
 	    "active", fam->active,
 	    "since", u64(fam->since_s),
 	    "address", addr_or_null(&fam->addr),
 	    "gateway", addr_or_null(&fam->gateway),
+	    "mptcp", fam->mptcp_id ? json_pack("{s:i,s:b}", "id", fam->mptcp_id,
+	    "backup", fam->mptcp_backup) : json_null(),
 	    "rtt_ms", num_or_null(fam->rtt_ms),
 	    "jitter_ms", num_or_null(fam->jitter_ms),
 	    "loss_pct", num_or_null(fam->loss_pct),
@@ -664,10 +666,13 @@ print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
 
 	if (!json_is_object(fam))
 		return;
-	fprintf(f, "  %s: %s%s, address %s, gateway %s\n", name,
+	v = json_object_get(fam, "mptcp");
+	fprintf(f, "  %s: %s%s, address %s, gateway %s%s%s\n", name,
 	    fmt_state(fam, now, buf, sizeof(buf)),
 	    json_is_true(json_object_get(fam, "active")) ? ", active" : "",
-	    str(fam, "address"), str(fam, "gateway"));
+	    str(fam, "address"), str(fam, "gateway"), json_is_object(v) ?
+	    ", mptcp endpoint" : "", json_is_true(json_object_get(v,
+	    "backup")) ? " (backup)" : "");
 	v = json_object_get(fam, "rtt_ms");
 	w = json_object_get(fam, "jitter_ms");
 	fprintf(f, "    rtt %s, jitter %s, loss %s\n",

@@ -31,6 +31,9 @@ struct status_family {
 	bool active;			/* takes new connections now */
 	uint64_t since_s;		/* unix seconds of the last change */
 	struct addr addr, gateway;
+	unsigned int mptcp_id;		/* its MPTCP endpoint (conf mptcp);
+					 * 0: none of uplinkd's */
+	bool mptcp_backup;
 	double rtt_ms, jitter_ms, loss_pct;	/* < 0: no data */
 	struct status_target targets[CONF_MAX_TARGETS];
 	unsigned int ntargets;

@@ -351,6 +351,25 @@ case_nat6_auto(struct fixture *fx, struct fw_objs *have)
 	add_lan(fx, "br0", true);
 }
 
+/* MPTCP subflows (issue 17): the kernel binds each to its endpoint's
+ * address (and device); bound to a link's address, it keeps that link.
+ * (test_bound_first adds the `uplinkctl exec` cgroups, which nft -c cannot
+ * check without the cgroups themselves.) */
+static void
+case_mptcp_subflows(struct fixture *fx, struct fw_objs *have)
+{
+	static const struct tlink l[] = {
+		{ "isp1", "wan1", 1, "198.18.1.2", "198.18.1.0/24",
+		    "198.18.1.1", "2001:db8:1::2", "2001:db8:1::/64",
+		    "2001:db8:1::1", false, NULL, NAT6_AUTO },
+		{ "isp2", "wan2", 1, "198.18.2.2", "198.18.2.0/24",
+		    "198.18.2.1", "2001:db8:2::2", "2001:db8:2::/64",
+		    "2001:db8:2::1", false, NULL, NAT6_AUTO },
+	};
+
+	fixture_init(fx, l, 2);
+}
+
 /* Each ISP's resolvers over its own link, from the host and the LAN. */
 static void
 case_dns(struct fixture *fx, struct fw_objs *have)
@@ -422,6 +441,7 @@ static const struct tcase cases[] = {
 	{ "own-source", case_own_source },
 	{ "nat6-auto", case_nat6_auto },
 	{ "dns", case_dns },
+	{ "mptcp-subflows", case_mptcp_subflows },
 	{ "removed-before", case_removed_before },
 	{ "removed", case_removed },
 };
@@ -680,6 +700,39 @@ test_counter_names(void **state)
 	assert_int_equal(fw_counter_name("a", false, buf, 6), -EINVAL);
 }
 
+/* In the output chain a socket bound to a link's address (an MPTCP
+ * subflow, which also inherits its connection's cgroup) is marked with
+ * that link before anything else can choose one: before the exec cgroups,
+ * the policy rules and the balance. */
+static void
+test_bound_first(void **state)
+{
+	struct fixture fx;
+	char *text;
+	const char *rt, *v6, *cg, *rules;
+
+	case_mptcp_subflows(&fx, NULL);
+	fx.p.exec_cgroups = true;
+	text = fw_render(&fx.c, &fx.p, NULL);
+	assert_non_null(text);
+	rt = strstr(text, "output meta rtclassid vmap { 1 : goto mark_isp1, "
+	    "2 : goto mark_isp2 }");
+	v6 = strstr(text, "output ip6 saddr vmap { 2001:db8:1::2 : goto "
+	    "mark_isp1, 2001:db8:2::2 : goto mark_isp2 }");
+	cg = strstr(text, "output socket cgroupv2");
+	rules = strstr(text, "output goto rules");
+	assert_non_null(rt);
+	assert_non_null(v6);
+	assert_non_null(cg);
+	assert_non_null(rules);
+	assert_true(rt < cg && v6 < cg && cg < rules);
+	/* and its own address is never translated: each link masquerades
+	 * only what is not from its own network */
+	assert_non_null(strstr(text, "nat_postrouting oifname \"wan1\" ip "
+	    "saddr != 198.18.1.0/24 fib saddr type local masquerade"));
+	free(text);
+}
+
 static void
 test_delete(void **state)
 {
@@ -693,7 +746,7 @@ test_delete(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 7];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 8];
 	unsigned int i, n = 0;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -709,5 +762,6 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mask_bits);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_counter_names);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_delete);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bound_first);
 	return _cmocka_run_group_tests("fw", tests, n, NULL, NULL);
 }

@@ -324,6 +324,91 @@ test_active(void **state)
 	kstate_clear(&obs);
 }
 
+/* mptcp = on (issue 17): one subflow endpoint per link that is up, not
+ * drained and has carrier; backup below the best tier; none with off. */
+struct mptcp_case {
+	const char *name;
+	const char *conf;
+	enum health_state h[3];
+	bool drained[3];
+	bool carrier[3];
+	uint32_t want[3];	/* flags; 0: no endpoint */
+};
+
+#define SF MPATH_F_SUBFLOW
+#define BK (MPATH_F_SUBFLOW | MPATH_F_BACKUP)
+static const char three_mp[] =
+    "mptcp = on\nlink a { interface = wan1 }\nlink b { interface = wan2 }\n"
+    "link c { interface = wan3 }\n";
+static const char tiered_mp[] =
+    "mptcp = on\nlink a { interface = wan1 }\nlink b { interface = wan2 }\n"
+    "link c { interface = wan3\n tier = 2 }\n";
+static const struct mptcp_case mptcp_cases[] = {
+	{ "mptcp: all up", three_mp, { U, U, U }, { F, F, F }, { T, T, T },
+	  { SF, SF, SF } },
+	{ "mptcp: off: none", three, { U, U, U }, { F, F, F }, { T, T, T },
+	  { 0, 0, 0 } },
+	{ "mptcp: down, drained, no carrier: none", three_mp, { U, D, U },
+	  { F, F, T }, { T, T, T }, { SF, 0, 0 } },
+	{ "mptcp: carrier lost", three_mp, { U, U, U }, { F, F, F },
+	  { T, F, T }, { SF, 0, SF } },
+	{ "mptcp: degraded keeps its endpoint", three_mp, { U, G, U },
+	  { F, F, F }, { T, T, T }, { SF, SF, SF } },
+	{ "mptcp: tier 2 is backup", tiered_mp, { U, U, U }, { F, F, F },
+	  { T, T, T }, { SF, SF, BK } },
+	{ "mptcp: tier 2 alone is not backup", tiered_mp, { D, D, U },
+	  { F, F, F }, { T, T, T }, { 0, 0, SF } },
+	{ "mptcp: all down: fail-open links keep theirs", three_mp,
+	  { D, D, D }, { F, F, F }, { T, T, F }, { SF, SF, 0 } },
+};
+
+static void
+test_mptcp(void **state)
+{
+	const struct mptcp_case *mc = *state;
+	struct plan_link_in li[3];
+	struct plan_input in = { 0 };
+	struct kstate obs;
+	struct plan p;
+	struct conf *c;
+	unsigned int i, j, n = 0;
+
+	host(&obs, 3, true);
+	for (i = 0; i < 3; i++) {
+		obs.links[i].carrier = mc->carrier[i];
+		li[i].health4 = mc->h[i];
+		li[i].health6 = HEALTH_UNKNOWN;
+		li[i].drained = mc->drained[i];
+	}
+	c = load(mc->conf);
+	in.conf = c;
+	in.obs = &obs;
+	in.links = li;
+	assert_int_equal(plan_build(&in, &p), 0);
+	for (i = 0; i < 3; i++) {
+		const struct mpath_ep *e = NULL;
+
+		for (j = 0; j < p.mptcp.n; j++)
+			if (p.mptcp.v[j].id == 129 + i)
+				e = &p.mptcp.v[j];
+		if (!mc->want[i]) {
+			if (e)
+				fail_msg("%s: link %u has an endpoint", mc->name, i);
+			continue;
+		}
+		n++;
+		if (!e)
+			fail_msg("%s: link %u has no endpoint", mc->name, i);
+		assert_int_equal(e->flags, mc->want[i]);
+		assert_true(addr_eq(&e->addr, &p.links[i].v4.addr));
+		assert_int_equal(e->ifindex, p.links[i].ifindex);
+	}
+	assert_int_equal(p.mptcp.n, n);
+	plan_free(&p);
+	conf_free(c);
+	kstate_clear(&obs);
+}
+
 /* A link without a configured gateway, on an Ethernet interface, with no
  * default route to learn from: not usable until the DHCP client is done;
  * then its gateway is learned. */
@@ -626,6 +711,9 @@ main(void)
 	for (i = 0; i < sizeof(active_cases) / sizeof(active_cases[0]); i++)
 		tests[n++] = (struct CMUnitTest){ active_cases[i].name,
 		    test_active, NULL, NULL, (void *)&active_cases[i] };
+	for (i = 0; i < sizeof(mptcp_cases) / sizeof(mptcp_cases[0]); i++)
+		tests[n++] = (struct CMUnitTest){ mptcp_cases[i].name,
+		    test_mptcp, NULL, NULL, (void *)&mptcp_cases[i] };
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_learn_gateway);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_absent_interface);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ownership);
