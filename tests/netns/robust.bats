@@ -265,7 +265,7 @@ keep_talking() {
 	kill -CONT "$UPLINKD_PID"
 	wait_until 5000 grep -q "netlink events overflowed; dumping afresh" "$UPLINKD_LOG"
 	wait_until 5000 eval 'rules | grep -q "from 198.18.2.77 lookup 1002"'
-	! rules | grep -q "from 198.18.2.2 lookup"
+	! rules | grep -q "from 198.18.2.2 lookup" || false
 	wait_until 5000 eval 'in_host ip route show table 1001 | grep -q "default via 198.18.1.1 dev wan1 proto 250"'
 	wait_until 10000 both_up_logged
 	run which_isp host "$SERVER1" 198.18.2.77
@@ -302,7 +302,7 @@ keep_talking() {
 	rm "$dir/fault"
 	wait_until 10000 grep -q "netlink: resynchronised" "$UPLINKD_LOG"
 	wait_until 5000 eval 'rules | grep -q "from 198.18.2.77 lookup 1002"'
-	! rules | grep -q "from 198.18.2.2 lookup"
+	! rules | grep -q "from 198.18.2.2 lookup" || false
 	wait_until 10000 both_up_logged
 	run which_isp host "$SERVER1" 198.18.2.77
 	[[ $output == 2 ]]

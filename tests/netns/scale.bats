@@ -72,7 +72,7 @@ conns() {
 	jq -e --argjson l "$STALL" '.n >= 30 and .max_ms < $l' "$tmp/poll"
 	wait_until 5000 grep -q "link isp1: flushed its ipv4 connections" "$UPLINKD_LOG"
 	wait_until 10000 eval '(( $(conns isp1) < 100 && $(conns isp2) >= 50000 ))'
-	! grep -q "link isp2: ipv4 up -> down" "$UPLINKD_LOG"
+	! grep -q "link isp2: ipv4 up -> down" "$UPLINKD_LOG" || false
 }
 
 @test "100k sticky entries do not slow the firewall's reads or re-applies" {

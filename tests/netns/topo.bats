@@ -110,7 +110,7 @@ own_addrs() {
 				ip saddr 198.18.254.1 icmp type echo-request notrack; }
 		}
 	EOF
-	! in_host ping -nq -c 3 -i 0.2 -W 1 -I 198.18.254.1 "$SERVER1"
+	! in_host ping -nq -c 3 -i 0.2 -W 1 -I 198.18.254.1 "$SERVER1" || false
 	run in_host nft -j list chain inet uplinkd guard
 	[[ $(jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets] | add' <<<"$output") -ge 3 ]]
 	[[ $(spoofed 1) == 0 && $(spoofed 2) == 0 ]]
