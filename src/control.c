@@ -344,8 +344,12 @@ handle_line(struct client *cl, const char *line, size_t len)
 	int rc;
 
 	if ((rc = ctlmsg_parse(line, len, &req)) < 0) {
-		log_debug("control: client pid %d: %s", (int)cl->pid,
-		    req.error);
+		char esc[sizeof(req.error) * 4];
+
+		/* the error quotes the client's words: escape them */
+		log_escape(req.error, strlen(req.error), esc, sizeof(esc));
+		log_info("control: uid %u pid %d: %s", (unsigned int)cl->uid,
+		    (int)cl->pid, esc);
 		return reply(cl, ctlmsg_error("%s", req.error));
 	}
 	if (!ctlmsg_allowed(req.cmd, cl->uid)) {
