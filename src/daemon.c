@@ -221,6 +221,7 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	sigemptyset(&mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
+	sigaddset(&mask, SIGCHLD);	/* hooks: sd_event_add_child needs it */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
