@@ -6,7 +6,10 @@
  * the configured group), changing ones to uid 0 only (SO_PEERCRED).
  * Clients are untrusted: requests are bounded (CTLMSG_MAX), writes never
  * block (a client whose unread output passes CONTROL_OUT_MAX is dropped),
- * idle clients are closed, and the number of clients is capped.
+ * idle clients are closed, and the number of clients is capped: per uid
+ * other than root, and overall with room kept for root, so members of the
+ * group cannot lock root's reload and drain out. A client refused for the
+ * cap is answered with an error line before it is closed.
  */
 #ifndef UPLINKD_CONTROL_H
 #define UPLINKD_CONTROL_H
@@ -17,6 +20,8 @@
 #include <systemd/sd-event.h>
 
 #define CONTROL_CLIENTS_MAX	64
+#define CONTROL_ROOT_RESERVED	16	/* of those, for uid 0 alone */
+#define CONTROL_CLIENTS_PER_UID	8	/* for any other uid */
 #define CONTROL_HTTP_CLIENTS_MAX 16
 #define CONTROL_OUT_MAX		(1024 * 1024)	/* bytes queued per client */
 #define CONTROL_IDLE_MS		30000	/* unless watching */

@@ -151,3 +151,62 @@ hook-timeout = 4s
 	wait_until 2000 eval '! pgrep -g "$pid"'
 	[[ $(grep -c "hook 10-yes: $tag" "$UPLINKD_LOG") -lt 100 ]]
 }
+
+@test "200 watch clients of a member of the socket's group: root's reload and drain still work" {
+	sim_up --lan
+	local dir
+	dir=$(helpers_tmp)
+	chmod 711 "$dir"	# let others reach the socket's mode
+	start_uplinkd "$CONF
+socket-group = nogroup
+"
+	wait_until 6000 both_up
+	# nobody (group nogroup) opens 200 connections and watches on each;
+	# it reports what the first line of each said, then holds them open
+	cat >"$dir/watchers.py" <<-'PY'
+		import socket, sys, time
+		path, n, report = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+		socks, ok, refused, other = [], 0, 0, []
+		for i in range(n):
+		    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		    s.settimeout(2)
+		    try:
+		        s.connect(path)
+		        try:
+		            s.sendall(b'{"cmd":"watch"}\n')
+		        except OSError:
+		            pass	# refused: the answer is waiting all the same
+		        line = s.makefile().readline()
+		    except OSError as e:
+		        line = "error: %s" % e
+		    if '"ok": true' in line or '"ok":true' in line:
+		        ok += 1
+		    elif 'too many connections' in line:
+		        refused += 1
+		    else:
+		        other.append(line.strip())
+		    socks.append(s)
+		with open(report, "w") as f:
+		    f.write("%d %d %d %s\n" % (ok, refused, len(other), other[:3]))
+		time.sleep(60)
+	PY
+	mkdir -m 1777 "$dir/w"
+	bg_in host setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		/usr/bin/python3 "$dir/watchers.py" "$UPLINKD_SOCK" 200 "$dir/w/report"
+	wait_until 20000 test -s "$dir/w/report"
+	echo "# watchers: $(cat "$dir/w/report") (accepted, refused with an error line, other)" >&3
+	local ok refused other
+	read -r ok refused other _ <"$dir/w/report"
+	((ok >= 1 && ok + refused == 200 && other == 0))
+	# root is not locked out
+	run uplinkctl reload
+	echo "$output"
+	[[ $status == 0 ]]
+	run uplinkctl drain isp1
+	echo "$output"
+	[[ $status == 0 ]]
+	wait_until 3000 group_lacks 1000001
+	run uplinkctl undrain isp1
+	[[ $status == 0 ]]
+	grep -q "control: uid [0-9]* pid [0-9]* refused: too many connections" "$UPLINKD_LOG"
+}
