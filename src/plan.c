@@ -15,6 +15,9 @@
 
 #include "plan.h"
 
+_Static_assert(PLAN_NH_GROUP6 <= CONF_NH_ID_SPAN,
+    "nexthop-id-base is checked against CONF_NH_ID_SPAN");
+
 static const struct kaddr *
 find_addr(const struct kstate *obs, int ifindex, int family)
 {

@@ -210,3 +210,38 @@ socket-group = nogroup
 	[[ $status == 0 ]]
 	grep -q "control: uid [0-9]* pid [0-9]* refused: too many connections" "$UPLINKD_LOG"
 }
+
+@test "names nftables refuses fail --check with FILE:LINE; a firewall refused at start is fatal and leaves nothing" {
+	local dir
+	dir=$(helpers_tmp)
+	printf 'link isp.1 { interface = wan1 }\nlink isp2 {\n  interface = "e\\"x"\n}\nnexthop-id-base = 4294967000\n' >"$dir/bad.conf"
+	run "$UPLINKD" -c "$dir/bad.conf" --check
+	echo "$output"
+	[[ $status != 0 ]]
+	[[ $output == *"$dir/bad.conf:1: link 'isp.1': name may only have"* ]]
+	[[ $output == *"$dir/bad.conf:3: link isp2: interface: 'e\"x' is not an interface name"* ]]
+	[[ $output == *"$dir/bad.conf:5: nexthop-id-base: 4294967000 is out of range"* ]]
+	# a table inet uplinkd that another process owns (flags owner): the
+	# kernel refuses uplinkd's ruleset with EPERM
+	sim_up --lan
+	mkfifo "$dir/nft.in"
+	bg_in host bash -c "nft -i <'$dir/nft.in' >/dev/null"
+	exec 5>"$dir/nft.in"
+	echo 'add table inet uplinkd { flags owner; }' >&5
+	wait_until 2000 in_host nft list table inet uplinkd
+	if start_uplinkd "$CONF" 5>&- 2>"$dir/start.err"; then
+		exec 5>&-
+		echo "uplinkd runs without its firewall" >&2
+		false
+	fi
+	exec 5>&-
+	cat "$dir/start.err"
+	grep -q "firewall" "$dir/start.err"
+	# it did not stay up without its firewall, and left nothing behind
+	run in_host ip -4 rule show
+	[[ $output != *"proto 250"* ]]
+	run in_host ip -4 route show table all
+	[[ $output != *"proto 250"* ]]
+	run in_host ip nexthop show
+	[[ $output != *"id 1000"* ]]
+}
