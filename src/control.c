@@ -356,6 +356,7 @@ handle_line(struct client *cl, const char *line, size_t len)
 }
 
 static int control_process(struct client *cl);
+static void metrics_close(struct control *c);
 
 static int
 control_read(struct client *cl)
@@ -624,36 +625,86 @@ control_free(struct control *c)
 		return;
 	while (c->clients)
 		control_client_free(c->clients);
+	metrics_close(c);
 	sd_event_source_disable_unref(c->src);
-	sd_event_source_disable_unref(c->http_src);
 	close(c->fd);
-	if (c->http_fd >= 0)
-		close(c->http_fd);
 	unlink(c->path);
 	free(c->path);
 	sd_event_unref(c->e);
 	free(c);
 }
 
-int
-control_metrics_listen(struct control *c, const char *hostport)
+/* Close the metrics listener and its clients. */
+static void
+metrics_close(struct control *c)
+{
+	struct client *cl, *next;
+
+	for (cl = c->clients; cl; cl = next) {
+		next = cl->next;
+		if (cl->kind == CLIENT_HTTP)
+			control_client_free(cl);
+	}
+	c->http_src = sd_event_source_disable_unref(c->http_src);
+	if (c->http_fd >= 0)
+		close(c->http_fd);
+	c->http_fd = -1;
+	free(c->http_at);
+	c->http_at = NULL;
+}
+
+/* Listen on hostport (the old listener, if any, already closed). */
+static int
+metrics_open(struct control *c, const char *hostport)
 {
 	int fd, rc;
 
-	if (c->http_fd >= 0)
-		return -EALREADY;
 	if ((fd = ctlsetup_tcp(hostport)) < 0)
 		return fd;
+	if (!(c->http_at = strdup(hostport))) {
+		close(fd);
+		return -ENOMEM;
+	}
 	if ((rc = sd_event_add_io(c->e, &c->http_src, fd, EPOLLIN,
 	    listener_io, c)) < 0) {
 		log_warnx("control: metrics-listen %s: %s", hostport,
 		    strerror(-rc));
 		close(fd);
+		free(c->http_at);
+		c->http_at = NULL;
 		return rc;
 	}
 	c->http_fd = fd;
 	log_info("control: metrics on http://%s/metrics", hostport);
 	return 0;
+}
+
+int
+control_metrics_set(struct control *c, const char *hostport)
+{
+	char *old;
+	int rc;
+
+	if (hostport && !*hostport)
+		hostport = NULL;
+	if ((!hostport && !c->http_at) ||
+	    (hostport && c->http_at && strcmp(hostport, c->http_at) == 0))
+		return 0;
+	if (!hostport) {
+		log_info("control: metrics listener on %s closed", c->http_at);
+		metrics_close(c);
+		return 0;
+	}
+	/* the old one first: the new one may want its port */
+	old = c->http_at ? strdup(c->http_at) : NULL;
+	if (c->http_at && !old)
+		return -ENOMEM;
+	metrics_close(c);
+	if ((rc = metrics_open(c, hostport)) < 0 && old &&
+	    metrics_open(c, old) < 0)
+		log_warnx("control: metrics listener on %s lost", old);
+	free(old);
+	return rc;
 }
 
 static void

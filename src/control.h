@@ -65,8 +65,10 @@ struct control *control_new(sd_event *e, const char *path,
 void control_free(struct control *c);
 
 /* Serve GET /metrics over HTTP/1.0 on "ADDR:PORT" ("[ADDR]:PORT" for
- * IPv6). 0 or -errno (logged). */
-int control_metrics_listen(struct control *c, const char *hostport);
+ * IPv6), or nowhere (NULL or ""): the listener moves, closes or opens to
+ * match, its clients closed with it. 0 or -errno (logged); on failure the
+ * old listener is kept when it can be. From the loop or before it. */
+int control_metrics_set(struct control *c, const char *hostport);
 
 /* Send {"event":event} or {"rates":rates} to every watching client. The
  * caller keeps its reference. May be called from any loop callback. */

@@ -43,6 +43,7 @@ struct control {
 	char *path;
 	int fd, http_fd;
 	sd_event_source *src, *http_src;
+	char *http_at;			/* metrics-listen now, or NULL */
 	struct client *clients;
 	unsigned int nclients, nhttp;
 	uint64_t refused, refused_logged;

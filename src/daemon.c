@@ -364,6 +364,11 @@ daemon_reload(struct daemon *d, FILE *errf)
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return -EINVAL;
 	}
+	if ((rc = daemon_control_reload(d, nc, errf)) < 0) {
+		conf_free(nc);
+		sd_notify(0, "READY=1\nSTATUS=reload refused");
+		return rc;
+	}
 	conf_assign_ids(nc, d->conf);
 	if ((rc = switch_conf(d, nc, &old)) < 0) {
 		conf_free(nc);
@@ -382,6 +387,7 @@ daemon_reload(struct daemon *d, FILE *errf)
 		if (switch_conf(d, old, &bad) == 0) {
 			conf_free(bad);
 			reconcile(d);
+			daemon_control_reload(d, d->conf, NULL);
 		} else {
 			conf_free(old);
 		}

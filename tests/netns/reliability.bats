@@ -245,3 +245,37 @@ socket-group = nogroup
 	run in_host ip nexthop show
 	[[ $output != *"id 1000"* ]]
 }
+
+# metrics_open: something listens on the host's 127.0.0.1:9131
+metrics_open() { in_host bash -c 'exec 6<>/dev/tcp/127.0.0.1/9131' 2>/dev/null; }
+
+@test "reload applies metrics-listen (removed: the port closes) and refuses a changed socket-group, naming it" {
+	sim_up --lan
+	start_uplinkd "$CONF
+metrics-listen = \"127.0.0.1:9131\"
+"
+	wait_until 6000 both_up
+	metrics_open
+	in_host curl -sf http://127.0.0.1:9131/metrics | grep -q uplinkd_info
+	# without metrics-listen: the port is closed
+	sed -i '/metrics-listen/d' "$UPLINKD_CONF"
+	run uplinkctl reload
+	echo "$output"
+	[[ $status == 0 ]]
+	wait_until 1000 eval '! metrics_open'
+	# and back
+	echo 'metrics-listen = "127.0.0.1:9131"' >>"$UPLINKD_CONF"
+	run uplinkctl reload
+	[[ $status == 0 ]]
+	metrics_open
+	# socket-group is set up at start only: the reload is refused, and
+	# says which option
+	echo 'socket-group = nogroup' >>"$UPLINKD_CONF"
+	run uplinkctl reload
+	echo "$output"
+	[[ $status != 0 && $output == *"socket-group changed: restart uplinkd"* ]]
+	grep -q "reload: socket-group: changed" "$UPLINKD_LOG"
+	# the running configuration is kept
+	metrics_open
+	uplinkctl status >/dev/null
+}
