@@ -279,3 +279,41 @@ metrics-listen = \"127.0.0.1:9131\"
 	metrics_open
 	uplinkctl status >/dev/null
 }
+
+# unit_caps: the shipped unit's CapabilityBoundingSet as setpriv's list
+unit_caps() {
+	local c out=-all
+	for c in $(sed -n 's/^CapabilityBoundingSet=//p' "$REPO/contrib/uplinkd.service"); do
+		c=${c,,}
+		out+=",+${c#cap_}"
+	done
+	echo "$out"
+}
+
+@test "under the shipped unit's capabilities, socket-group works and only CAP_NET_ADMIN and CAP_NET_RAW stay" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	sim_up --lan
+	local dir caps
+	dir=$(helpers_tmp)
+	chmod 711 "$dir"	# let others reach the socket's mode
+	caps=$(unit_caps)
+	echo "# unit: bounding set $caps" >&3
+	# what systemd does with the unit's CapabilityBoundingSet= and
+	# NoNewPrivileges=yes for a service running as root
+	printf '#!/bin/sh\nexec setpriv --bounding-set=%s --inh-caps=-all --no-new-privs -- "$@"\n' "$caps" >"$dir/wrap"
+	chmod 755 "$dir/wrap"
+	UPLINKD_WRAP=$dir/wrap start_uplinkd "$CONF
+socket-group = nogroup
+"
+	wait_until 8000 grep -q "privileges dropped" "$UPLINKD_LOG"
+	run stat -c '%a %U %G' "$UPLINKD_SOCK"
+	[[ $output == "660 root nogroup" ]]
+	run in_host setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$UPLINKCTL" -s "$UPLINKD_SOCK" status
+	[[ $status == 0 ]]
+	# CAP_CHOWN served the setup only
+	[[ $(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$UPLINKD_PID/status") == 0000000000003000 ]]
+	[[ $(sed -n 's/^CapPrm:[[:space:]]*//p' "/proc/$UPLINKD_PID/status") == 0000000000003000 ]]
+	[[ $(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$UPLINKD_PID/status") == 0000000000003000 ]]
+	wait_until 6000 both_up
+}
