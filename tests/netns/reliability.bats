@@ -152,7 +152,7 @@ hook-timeout = 4s
 	[[ $(grep -c "hook 10-yes: $tag" "$UPLINKD_LOG") -lt 100 ]]
 }
 
-@test "200 watch clients of a member of the socket's group: root's reload and drain still work" {
+@test "200 watch clients of a member of the socket's group: root's reload and drain still work; exec is root's" {
 	sim_up --lan
 	local dir
 	dir=$(helpers_tmp)
@@ -161,6 +161,14 @@ hook-timeout = 4s
 socket-group = nogroup
 "
 	wait_until 6000 both_up
+	# exec is root's, as uplinkctl(8) says: the client says so, and the
+	# daemon refuses exec-info to the group
+	local as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	run in_host "${as_nobody[@]}" "$UPLINKCTL" -s "$UPLINKD_SOCK" exec isp1 -- true
+	[[ $status == 1 && $output == *"needs root"* ]]
+	run in_host "${as_nobody[@]}" socat -t 2 - "UNIX-CONNECT:$UPLINKD_SOCK" <<<'{"cmd":"exec-info","link":"isp1"}'
+	echo "$output"
+	[[ $output == *"permission denied: exec-info needs root"* ]]
 	# nobody (group nogroup) opens 200 connections and watches on each;
 	# it reports what the first line of each said, then holds them open
 	cat >"$dir/watchers.py" <<-'PY'
