@@ -505,8 +505,11 @@ dlink_reload(struct daemon *d, struct conf *nc, struct conf **old)
 	d->links = nl;
 	*old = d->conf;
 	d->conf = nc;
-	hooks_free(d->hooks);
-	d->hooks = hooks_new(d->ev, nc->hooks_dir, nc->hook_timeout_ms);
+	/* a running hook and the changes waiting for theirs carry on */
+	if (!d->hooks)
+		d->hooks = hooks_new(d->ev, nc->hooks_dir, nc->hook_timeout_ms);
+	else if (hooks_set(d->hooks, nc->hooks_dir, nc->hook_timeout_ms) < 0)
+		log_warnx("reload: hooks: out of memory; hooks-dir unchanged");
 	return 0;
 }
 

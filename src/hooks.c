@@ -424,6 +424,10 @@ advance(struct hooks *h)
 		const char *name;
 		int dirfd, rc;
 
+		if (!h->dir) {		/* hooks-dir removed by a reload */
+			done_event(h);
+			continue;
+		}
 		if (!h->listed) {
 			h->listed = true;
 			if (list_hooks(h) < 0)
@@ -502,6 +506,22 @@ hooks_run(struct hooks *h, const char *const *env)
 		h->head = ev;
 	h->tail = ev;
 	h->nqueued++;
+	advance(h);
+	return 0;
+}
+
+int
+hooks_set(struct hooks *h, const char *dir, unsigned int timeout_ms)
+{
+	char *nd = NULL;
+
+	if (dir && !(nd = strdup(dir)))
+		return -ENOMEM;
+	if (!nd || !h->dir || strcmp(nd, h->dir) != 0)
+		h->next = h->nnames;	/* the rest of a listing of the old */
+	free(h->dir);
+	h->dir = nd;
+	h->timeout_ms = timeout_ms;	/* for hooks started from now on */
 	advance(h);
 	return 0;
 }

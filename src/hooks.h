@@ -32,6 +32,10 @@ void hooks_free(struct hooks *h);
  */
 int hooks_run(struct hooks *h, const char *const *env);
 
+/* A reload: another directory (NULL: none) and timeout, keeping the hook
+ * that runs and the state changes that wait. 0 or -ENOMEM (unchanged). */
+int hooks_set(struct hooks *h, const char *dir, unsigned int timeout_ms);
+
 /* Hooks running now (0 or 1), and state changes not done yet. */
 unsigned int hooks_running(const struct hooks *h);
 unsigned int hooks_waiting(const struct hooks *h);
