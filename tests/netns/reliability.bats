@@ -331,3 +331,22 @@ socket-group = nogroup
 	[[ $(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$UPLINKD_PID/status") == 0000000000003000 ]]
 	wait_until 6000 both_up
 }
+
+@test "the example hook of contrib/ keeps each link's last state in a file" {
+	sim_up --lan
+	local dir
+	dir=$(helpers_tmp)
+	mkdir -p "$dir/hooks"
+	# the shipped example, its state directory moved into this test's
+	sed "s|^STATE_DIR=.*|STATE_DIR=$dir/links|" "$REPO/contrib/hooks/50-log-state" >"$dir/hooks/50-log-state"
+	chmod 755 "$dir/hooks/50-log-state"
+	start_uplinkd "$CONF
+hooks-dir = \"$dir/hooks\"
+"
+	wait_until 6000 both_up
+	wait_until 2000 grep -q "^up " "$dir/links/isp1.ipv4"
+	sim carrier 2 down
+	wait_until 3000 grep -qx "down carrier lost" "$dir/links/isp2.ipv4"
+	grep -q "^up " "$dir/links/isp1.ipv4"
+	! grep -q "hook 50-log-state: exited" "$UPLINKD_LOG"
+}
