@@ -73,6 +73,9 @@ dlink_fini_all(struct daemon *d)
 {
 	unsigned int i;
 
+	/* after a failed start, dlink_stop has not run */
+	hooks_free(d->hooks);
+	d->hooks = NULL;
 	if (!d->links)
 		return;
 	for (i = 0; i < d->conf->nlinks; i++) {
