@@ -371,6 +371,7 @@ daemon_reload(struct daemon *d, FILE *errf)
 	}
 	conf_assign_ids(nc, d->conf);
 	if ((rc = switch_conf(d, nc, &old)) < 0) {
+		daemon_control_reload(d, d->conf, NULL);
 		conf_free(nc);
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return rc;
