@@ -65,7 +65,7 @@ flapper() {
 
 @test "1000 state changes run the hooks 1000 times; no zombie; memory flat" {
 	sim_up --lan --isps 4
-	local dir hooks out rss0 rss1 n start ch k fl=()
+	local dir hooks out rss0 rss1 n start ch k fl=() want
 	dir=$(helpers_tmp)
 	hooks=$dir/hooks
 	out=$dir/hook.out
@@ -89,7 +89,10 @@ hooks-dir = \"$hooks\"
 		flapper "$k" "$dir/stop"
 		fl+=("$BG_PID")
 	done
-	wait_until 45000 eval '(($(changes) - n >= 1000))' || true
+	# an instrumented daemon (TEST_TIME_SCALE > 1) is checked for memory
+	# errors, not speed: it gets the same time for a third as many
+	want=$((1000 / ${TEST_TIME_SCALE:-1}))
+	wait_until $((45000 / ${TEST_TIME_SCALE:-1})) eval '(($(changes) - n >= want))' || true
 	touch "$dir/stop"
 	wait "${fl[@]}"
 	for k in 1 2 3 4; do
@@ -99,7 +102,7 @@ hooks-dir = \"$hooks\"
 	sleep 0.5
 	ch=$(changes)
 	echo "# $((ch - n)) state changes in $(elapsed_ms_since "$start") ms; $(($(wc -l <"$out") - n)) hook runs, $(zombies) zombies" >&3
-	((ch - n >= 1000))
+	((ch - n >= want))
 	wait_until 10000 eval '(($(wc -l <"$out") >= ch))' || true
 	[[ $(wc -l <"$out") == "$ch" ]]
 	[[ $(zombies) == 0 ]]
@@ -140,7 +143,8 @@ hook-timeout = 6s
 	span=$(elapsed_ms_since "$t0")
 	echo "# status took$all ms"  >&3
 	echo "# status answered in at most $worst ms; $((sent1 - sent0)) probes sent in $span ms (rate 10/s per link)" >&3
-	((worst < 100))
+	# (an instrumented build, TEST_TIME_SCALE, gets more)
+	((worst < 100 * ${TEST_TIME_SCALE:-1}))
 	# 2 links at 10 probes a second: at least 90% of them went out
 	((sent1 - sent0 >= 2 * 10 * span * 9 / 10 / 1000))
 	# no link lost its state over the hook
@@ -243,14 +247,17 @@ socket-group = nogroup
 	exec 5>"$dir/nft.in"
 	echo 'add table inet uplinkd { flags owner; }' >&5
 	wait_until 2000 in_host nft list table inet uplinkd
-	if start_uplinkd "$CONF" 5>&- 2>"$dir/start.err"; then
-		exec 5>&-
+	# (start_uplinkd may see the control socket before the daemon gives
+	# up: its exit status is what counts)
+	start_uplinkd "$CONF" 5>&- 2>/dev/null || true
+	exec 5>&-
+	if ! wait_until 5000 test -s "$dir/uplinkd.status"; then
 		echo "uplinkd runs without its firewall" >&2
 		false
 	fi
-	exec 5>&-
-	cat "$dir/start.err"
-	grep -q "firewall" "$dir/start.err"
+	echo "# exit status $(cat "$dir/uplinkd.status")" >&3
+	[[ $(cat "$dir/uplinkd.status") != 0 ]]
+	grep -q "firewall: not loaded at start" "$UPLINKD_LOG"
 	# it did not stay up without its firewall, and left nothing behind
 	run in_host ip -4 rule show
 	[[ $output != *"proto 250"* ]]
