@@ -92,7 +92,7 @@ hooks-dir = \"$hooks\"
 	# an instrumented daemon (TEST_TIME_SCALE > 1) is checked for memory
 	# errors, not speed: it gets the same time for a third as many
 	want=$((1000 / ${TEST_TIME_SCALE:-1}))
-	wait_until $((45000 / ${TEST_TIME_SCALE:-1})) eval '(($(changes) - n >= want))' || true
+	wait_until $((50000 / ${TEST_TIME_SCALE:-1})) eval '(($(changes) - n >= want))' || true
 	touch "$dir/stop"
 	wait "${fl[@]}"
 	for k in 1 2 3 4; do
