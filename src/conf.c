@@ -50,6 +50,7 @@ static cfg_opt_t probe_opts[] = {
 static cfg_opt_t link_opts[] = {
 	OPT("interface"), OPT_LIST("gateway"), OPT("gateway6"), OPT("weight"),
 	OPT("tier"), OPT("family"), OPT("nat6"), OPT("npt-prefix"),
+	OPT_LIST("dns"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI), OPT_SECLINE, CFG_END()
 };
 static cfg_opt_t lan_opts[] = {
@@ -68,7 +69,7 @@ static cfg_opt_t top_opts[] = {
 	OPT("fwmark-mask"), OPT("route-protocol"), OPT("balance"),
 	OPT("manage-sysctl"), OPT("hooks-dir"), OPT("hook-timeout"),
 	OPT("socket"), OPT("socket-group"), OPT("metrics-listen"),
-	OPT_LIST("local-source"),
+	OPT_LIST("local-source"), OPT_LIST("own-source"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI),
 	CFG_SEC("link", link_opts, SEC_NAMED),
 	CFG_SEC("lan", lan_opts, SEC_NAMED),
@@ -80,12 +81,14 @@ static cfg_opt_t top_opts[] = {
 
 /* Keep a message; they are printed sorted by line when the load ends. */
 static void
-vnote_err(struct loadctx *x, int line, const char *fmt, va_list ap)
+vnote_err(struct loadctx *x, int line, bool warn, const char *fmt,
+    va_list ap)
 {
 	struct confmsg *m;
-	char *text;
+	char *text, *w;
 
-	x->nerrors++;
+	if (!warn)
+		x->nerrors++;
 	if (!x->errf)
 		return;
 	if (x->nmsgs == x->amsgs) {
@@ -101,8 +104,17 @@ vnote_err(struct loadctx *x, int line, const char *fmt, va_list ap)
 		x->nomem = true;
 		return;
 	}
+	if (warn) {
+		if (asprintf(&w, "warning: %s", text) < 0) {
+			free(text);
+			x->nomem = true;
+			return;
+		}
+		free(text);
+		text = w;
+	}
 	x->msgs[x->nmsgs] = (struct confmsg){ line > 0 ? line : 1, x->nmsgs,
-	    text };
+	    text, warn };
 	x->nmsgs++;
 }
 
@@ -112,7 +124,17 @@ conf_err(struct loadctx *x, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vnote_err(x, line, fmt, ap);
+	vnote_err(x, line, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_warn(struct loadctx *x, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote_err(x, line, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -120,7 +142,7 @@ conf_err(struct loadctx *x, int line, const char *fmt, ...)
 static void
 confuse_err(cfg_t *cfg, const char *fmt, va_list ap)
 {
-	vnote_err(loading, cfg ? cfg->line : 1, fmt, ap);
+	vnote_err(loading, cfg ? cfg->line : 1, false, fmt, ap);
 }
 
 static int
@@ -141,8 +163,9 @@ flush_errors(struct loadctx *x)
 	if (x->nmsgs)
 		qsort(x->msgs, x->nmsgs, sizeof(*x->msgs), msg_cmp);
 	for (i = 0; i < x->nmsgs; i++) {
-		fprintf(x->errf, "%s:%d: %s\n", x->name, x->msgs[i].line,
-		    x->msgs[i].text);
+		if (!x->msgs[i].warn || x->nerrors == 0)
+			fprintf(x->errf, "%s:%d: %s\n", x->name,
+			    x->msgs[i].line, x->msgs[i].text);
 		free(x->msgs[i].text);
 	}
 	if (x->nomem && x->errf)
@@ -385,6 +408,8 @@ conf_build(struct loadctx *x, cfg_t *cfg, struct conf *c)
 	c->balance = BALANCE_ROUND_ROBIN;
 	c->manage_sysctl = true;
 	c->local_source_auto = true;
+	addr_parse(CONF_OWN_SOURCE4, &c->own_source4);
+	addr_parse(CONF_OWN_SOURCE6, &c->own_source6);
 	c->hook_timeout_ms = 10000;
 	if ((c->socket_path = strdup(CONF_DEFAULT_SOCKET)) == NULL)
 		return -ENOMEM;
@@ -419,6 +444,7 @@ conf_build(struct loadctx *x, cfg_t *cfg, struct conf *c)
 	for (c->nlans = 0; c->nlans < n; c->nlans++)
 		conf_lan_load(x, c, cfg_getnsec(cfg, "lan", c->nlans),
 		    &c->lans[c->nlans]);
+	conf_nat6_check(x, c);
 
 	n = cfg_size(cfg, "policy");
 	if (n && (c->policies = calloc(n, sizeof(*c->policies))) == NULL)

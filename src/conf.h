@@ -20,6 +20,14 @@
 #define CONF_MAX_TARGETS	16
 #define CONF_WEIGHT_MAX		255	/* a nexthop group weight is 8 bits */
 #define CONF_TIER_MAX		16
+#define CONF_MAX_DNS		8	/* dns = { ... } per link */
+/* own-source defaults: RFC 7600's IPv4 dummy address, a source for a host
+ * that has no other and never forwarded; and an address of the discard-only
+ * prefix 100::/64 (RFC 6666), which no network routes back, with the label
+ * of global unicast (RFC 6724), so getaddrinfo keeps preferring IPv6. Both
+ * are translated on every interface and never leave the host (fw.c). */
+#define CONF_OWN_SOURCE4	"192.0.0.8"
+#define CONF_OWN_SOURCE6	"100::1"
 
 #include "config.h"
 #define CONF_DEFAULT_PATH	UPLINKD_SYSCONFDIR "/uplinkd/uplinkd.conf"
@@ -33,8 +41,12 @@ enum conf_balance {
 
 enum conf_nat6 {
 	NAT6_NONE,
-	NAT6_MASQUERADE,
-	NAT6_NPT,
+	NAT6_MASQUERADE,	/* all of the LAN's IPv6 */
+	NAT6_NPT,		/* all of it, into npt-prefix */
+	NAT6_AUTO,		/* default: what is not from the link's own
+				 * prefixes (its connected one, npt-prefix):
+				 * into npt-prefix if given, else
+				 * masqueraded */
 };
 
 struct conf_probe {
@@ -71,9 +83,14 @@ struct conf_link {
 	bool ipv4, ipv6;		/* families in use; default both, each
 					 * used only where the link has an
 					 * address of it */
-	enum conf_nat6 nat6;		/* LAN IPv6 translation; default none */
-	struct prefix npt_prefix6;	/* with nat6 = npt: the prefix the
-					 * ISP routes to this host (len <= 64) */
+	enum conf_nat6 nat6;		/* LAN IPv6 translation; default auto */
+	int nat6_line;			/* where nat6 is given; 0: not */
+	struct prefix npt_prefix6;	/* the prefix the ISP delegates to
+					 * this host (len <= 64): nat6 = npt
+					 * translates into it, auto too */
+	struct addr dns[CONF_MAX_DNS];	/* the ISP's resolvers: queries to
+					 * them always leave over this link */
+	unsigned int ndns;
 	bool has_probe;			/* per-link probe { } override */
 	struct conf_probe probe;	/* effective probe settings */
 	unsigned int id;		/* 1..CONF_MAX_LINKS: mark, table and
@@ -139,11 +156,16 @@ struct conf {
 	/* The source address the host's unbound sockets get from the
 	 * balanced route: an address that is no uplink's, so the firewall can
 	 * tell them from sockets bound to an uplink and balance them per
-	 * connection (then re-source them by NAT). auto: a LAN interface's
-	 * address; none: the kernel's multipath hash places the host's own
+	 * connection (then re-source them by NAT). auto: per family, a LAN
+	 * interface's address, else uplinkd's own address (own_source*);
+	 * none: the kernel's multipath hash places the host's own
 	 * connections. */
 	bool local_source_auto;		/* default true */
 	struct addr local_source4, local_source6;	/* when given */
+	/* own-source: the addresses uplinkd adds on lo (as /32 and /128) and
+	 * owns when local-source = auto finds no LAN address of the family;
+	 * unset: none. Default CONF_OWN_SOURCE4, CONF_OWN_SOURCE6. */
+	struct addr own_source4, own_source6;
 
 	struct conf_link *links;	unsigned int nlinks;
 	struct conf_lan *lans;		unsigned int nlans;

@@ -131,6 +131,8 @@ nat6_name(enum conf_nat6 n)
 		return "masquerade";
 	case NAT6_NPT:
 		return "npt";
+	case NAT6_AUTO:
+		return "auto";
 	}
 	return "?";
 }
@@ -154,6 +156,7 @@ pr_link(FILE *f, const struct conf_link *l)
 		fprintf(f, "\tnpt-prefix = %s\n",
 		    prefix_str(&l->npt_prefix6, pb));
 	}
+	pr_addrs(f, "\t", "dns", l->dns, l->ndns);
 	if (l->has_probe)
 		pr_probe(f, "\t", &l->probe);
 	fprintf(f, "}\n");
@@ -188,6 +191,23 @@ pr_rule(FILE *f, const struct conf *c, const struct conf_rule *r)
 	fprintf(f, "}\n");
 }
 
+/* NAME = none | ADDR | { ADDR4, ADDR6 } */
+static void
+pr_addr_pair(FILE *f, const char *name, const struct addr *a4,
+    const struct addr *a6)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (addr_is_set(a4) && addr_is_set(a6))
+		fprintf(f, "%s = { %s, %s }\n", name, addr_str(a4, a),
+		    addr_str(a6, b));
+	else if (addr_is_set(a4) || addr_is_set(a6))
+		fprintf(f, "%s = %s\n", name,
+		    addr_str(addr_is_set(a4) ? a4 : a6, a));
+	else
+		fprintf(f, "%s = none\n", name);
+}
+
 void
 conf_print(const struct conf *c, FILE *f)
 {
@@ -205,24 +225,12 @@ conf_print(const struct conf *c, FILE *f)
 	pr_opt(f, "", "socket", c->socket_path);
 	pr_opt(f, "", "socket-group", c->socket_group);
 	pr_opt(f, "", "metrics-listen", c->metrics_listen);
-	if (c->local_source_auto) {
+	if (c->local_source_auto)
 		fputs("local-source = auto\n", f);
-	} else if (!addr_is_set(&c->local_source4) &&
-	    !addr_is_set(&c->local_source6)) {
-		fputs("local-source = none\n", f);
-	} else {
-		char a[ADDR_STRLEN], b[ADDR_STRLEN];
-
-		if (addr_is_set(&c->local_source4) &&
-		    addr_is_set(&c->local_source6))
-			fprintf(f, "local-source = { %s, %s }\n",
-			    addr_str(&c->local_source4, a),
-			    addr_str(&c->local_source6, b));
-		else
-			fprintf(f, "local-source = %s\n",
-			    addr_str(addr_is_set(&c->local_source4) ?
-			    &c->local_source4 : &c->local_source6, a));
-	}
+	else
+		pr_addr_pair(f, "local-source", &c->local_source4,
+		    &c->local_source6);
+	pr_addr_pair(f, "own-source", &c->own_source4, &c->own_source6);
 	fputc('\n', f);
 	pr_probe(f, "", &c->probe);
 	for (i = 0; i < c->nlinks; i++)

@@ -28,6 +28,7 @@ struct confmsg {
 	int line;
 	size_t seq;		/* sorts messages of one line stably */
 	char *text;
+	bool warn;		/* a warning: printed only if no error */
 };
 
 struct loadctx {
@@ -46,6 +47,9 @@ struct loadctx {
 
 void conf_err(struct loadctx *x, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A message that does not fail the load: "FILE:LINE: warning: ..." */
+void conf_warn(struct loadctx *x, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The line of value idx of opt in sec, else of the option, else of sec. */
 int conf_line(const struct loadctx *x, const cfg_t *sec, const char *opt,
     unsigned int idx);
@@ -53,6 +57,7 @@ int conf_sec_line(const struct loadctx *x, const cfg_t *sec);
 /* The value of a single option, or NULL when it is not given. */
 const char *conf_get(cfg_t *sec, const char *opt);
 int conf_num_parse(const char *s, uint64_t *v);	/* decimal or 0x hex */
+bool conf_addr_zero(const struct addr *a);	/* all bits 0 (conf_sect.c) */
 
 /*
  * Each returns true and sets *v when opt is given and valid; false when it
@@ -80,6 +85,11 @@ void conf_lan_load(struct loadctx *x, const struct conf *c, cfg_t *sec,
     struct conf_lan *n);
 int conf_policy_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_policy *p);
+/* conf_addrs.c */
+void conf_sources(struct loadctx *x, struct conf *c, cfg_t *cfg);
+void conf_link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
+    const char *pfx, struct conf_link *l);
+void conf_nat6_check(struct loadctx *x, const struct conf *c);
 int conf_rule_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_rule *r);
 

@@ -27,6 +27,7 @@ static const char *const balance_names[] = {
 static const char *const nat6_names[] = {
 	[NAT6_NONE] = "none", [NAT6_MASQUERADE] = "masquerade",
 	[NAT6_NPT] = "npt",
+	[NAT6_AUTO] = "auto",
 };
 static const char *const family_names[] = { "both", "ipv4", "ipv6" };
 static const char *const default_targets[] = {
@@ -84,8 +85,8 @@ check_ifname(struct loadctx *x, int line, const char *pfx, const char *opt,
 	memcpy(out, s, strlen(s) + 1);
 }
 
-static bool
-addr_zero(const struct addr *a)
+bool
+conf_addr_zero(const struct addr *a)
 {
 	size_t i;
 
@@ -114,7 +115,7 @@ conf_probe_defaults(struct conf_probe *p)
 	p->loss_degraded_pct = 10;
 	p->loss_down_pct = 20;
 	p->hold_max_ms = 60000;
-	p->size = 16;
+	p->size = 24;	/* magic, send time, tag; 4 bytes of fill */
 }
 
 /* Targets of each family the link uses must be enough for reliability. */
@@ -174,7 +175,7 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 			struct addr *a = &p->targets[p->ntargets];
 
 			line = conf_line(x, sec, "targets", i);
-			if (addr_parse(s, a) < 0 || addr_zero(a)) {
+			if (addr_parse(s, a) < 0 || conf_addr_zero(a)) {
 				conf_err(x, line,
 				    "%stargets: '%s' is not an IP "
 				    "address",
@@ -204,7 +205,7 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 		p->loss_degraded_pct = v;
 	if (conf_opt_num(x, sec, ppfx, "loss-down", 0, 100, &v))
 		p->loss_down_pct = v;
-	if (conf_opt_num(x, sec, ppfx, "size", 8, 1452, &v))
+	if (conf_opt_num(x, sec, ppfx, "size", 20, 1452, &v))
 		p->size = v;
 
 	/* Cross checks only where this section gives one of the options. */
@@ -249,7 +250,7 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 	for (i = 0; i < n; i++) {
 		s = cfg_getnstr(sec, "gateway", i);
 		line = conf_line(x, sec, "gateway", i);
-		if (addr_parse(s, &a) < 0 || addr_zero(&a)) {
+		if (addr_parse(s, &a) < 0 || conf_addr_zero(&a)) {
 			conf_err(x, line,
 			    "%sgateway: '%s' is not an IP address", pfx, s);
 			continue;
@@ -263,7 +264,7 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 	if ((s = conf_get(sec, "gateway6")) != NULL) {
 		line = conf_line(x, sec, "gateway6", 0);
 		if (addr_parse(s, &a) < 0 || a.family != AF_INET6 ||
-		    addr_zero(&a))
+		    conf_addr_zero(&a))
 			conf_err(x, line,
 			    "%sgateway6: '%s' is not an IPv6 address", pfx, s);
 		else if (addr_is_set(&l->gateway6))
@@ -309,9 +310,11 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 	    x, sec, pfx, "family", family_names, NELEM(family_names), &v);
 	l->ipv4 = v != 2;
 	l->ipv6 = v != 1;
-	v = NAT6_NONE;
+	v = NAT6_AUTO;
 	conf_opt_enum(x, sec, pfx, "nat6", nat6_names, NELEM(nat6_names), &v);
 	l->nat6 = v;
+	if (conf_get(sec, "nat6"))
+		l->nat6_line = conf_line(x, sec, "nat6", 0);
 	if ((s = conf_get(sec, "npt-prefix")) != NULL) {
 		line = conf_line(x, sec, "npt-prefix", 0);
 		if (prefix_parse(s, &l->npt_prefix6) < 0 ||
@@ -326,6 +329,7 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 		conf_err(x, conf_line(x, sec, "nat6", 0), "%snat6 = npt needs "
 		    "npt-prefix (the prefix the ISP routes to this host)", pfx);
 	link_gateways(x, sec, pfx, l);
+	conf_link_dns(x, c, sec, pfx, l);
 	for (o = c->links; *l->ifname && o < l; o++)
 		if (!strcmp(o->ifname, l->ifname) &&
 		    addr_eq(&o->gateway4, &l->gateway4) &&
@@ -625,38 +629,6 @@ opt_strdup(struct loadctx *x, cfg_t *sec, const char *opt, char **out)
 	return 0;
 }
 
-/* local-source = auto | none | { ADDR [, ADDR6] } */
-static void
-local_source(struct loadctx *x, struct conf *c, cfg_t *cfg)
-{
-	unsigned int i, n = cfg_size(cfg, "local-source");
-	struct addr a, *slot;
-	const char *s;
-	int line;
-
-	for (i = 0; i < n; i++) {
-		s = cfg_getnstr(cfg, "local-source", i);
-		line = conf_line(x, cfg, "local-source", i);
-		if (n == 1 && (strcmp(s, "auto") == 0 ||
-		    strcmp(s, "none") == 0)) {
-			c->local_source_auto = strcmp(s, "auto") == 0;
-			return;
-		}
-		if (addr_parse(s, &a) < 0 || addr_zero(&a)) {
-			conf_err(x, line, "local-source: '%s' is not auto, "
-			    "none or an IP address", s);
-			continue;
-		}
-		slot = a.family == AF_INET ? &c->local_source4 :
-		    &c->local_source6;
-		if (addr_is_set(slot))
-			conf_err(x, line, "local-source: two IPv%c addresses",
-			    a.family == AF_INET ? '4' : '6');
-		*slot = a;
-		c->local_source_auto = false;
-	}
-}
-
 int
 conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 {
@@ -727,7 +699,7 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 		    "socket-group: "
 		    "'%s' is longer than 32 characters",
 		    c->socket_group);
-	local_source(x, c, cfg);
+	conf_sources(x, c, cfg);
 	if (c->metrics_listen && !hostport_ok(c->metrics_listen))
 		conf_err(x, conf_line(x, cfg, "metrics-listen", 0),
 		    "metrics-listen: "

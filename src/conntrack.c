@@ -1,125 +1,116 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * conntrack reads and prunes the connection tracking table by conntrack
- * mark with libnetfilter_conntrack. Flushing dumps the entries the kernel
- * filters by mark (both families), then deletes each: that yields the exact
- * number deleted, which NFCT_Q_FLUSH_FILTER does not report. An entry that
- * ends between the dump and its deletion is not counted.
+ * conntrack talks to the kernel's connection tracking over ctnetlink:
+ * the NEW/DESTROY event stream (libmnl; parsed by ctcount.c), a flush of
+ * one uplink's entries as one filtered request that the kernel carries out
+ * alone (CTA_MARK and CTA_MARK_MASK with no tuple), and a full count by
+ * mark through libnetfilter_conntrack's dump. See conntrack.h.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "conntrack.h"
 #include "log.h"
+#include "nfreq.h"
 
-struct ctlist {
-	struct nf_conntrack **v;
-	unsigned int n, cap;
-	int err;
-};
+#define EVENTS_RCVBUF	(8 << 20)	/* bytes: ~10k events of slack */
 
-static int
-collect_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
-    void *data)
+int
+conntrack_events_open(void)
 {
-	struct ctlist *l = data;
-	struct nf_conntrack **v;
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = NF_NETLINK_CONNTRACK_NEW |
+		    NF_NETLINK_CONNTRACK_DESTROY,
+	};
+	int fd, sz = EVENTS_RCVBUF, r;
 
-	if (l->err != 0)
-		return NFCT_CB_CONTINUE;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		v = reallocarray(l->v, l->cap, sizeof(*v));
-		if (v == NULL) {
-			l->err = -ENOMEM;
-			return NFCT_CB_CONTINUE;
-		}
-		l->v = v;
-	}
-	if ((l->v[l->n] = nfct_clone(ct)) == NULL) {
-		l->err = -ENOMEM;
-		return NFCT_CB_CONTINUE;
-	}
-	l->n++;
-	return NFCT_CB_CONTINUE;
-}
-
-/* Dump the entries whose mark & mask == mark (mask 0: all) into l. */
-static int
-dump(struct nfct_handle *h, uint32_t mark, uint32_t mask, struct ctlist *l)
-{
-	struct nfct_filter_dump *f;
-	struct nfct_filter_dump_mark fm = { .val = mark, .mask = mask };
-	int r = 0;
-
-	if ((f = nfct_filter_dump_create()) == NULL)
-		return -ENOMEM;
-	if (mask != 0)
-		nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &fm);
-	nfct_callback_register(h, NFCT_T_ALL, collect_cb, l);
-	if (nfct_query(h, NFCT_Q_DUMP_FILTER, f) < 0) {
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    NETLINK_NETFILTER);
+	if (fd < 0)
+		return -errno;
+	/* FORCE needs CAP_NET_ADMIN, which the daemon keeps; else the
+	 * system's limit applies */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		r = -errno;
-		log_warn("conntrack: dump");
+		close(fd);
+		return r;
 	}
-	nfct_callback_unregister(h);
-	nfct_filter_dump_destroy(f);
-	if (r == 0)
-		r = l->err;
-	return r;
+	return fd;
 }
 
-static void
-ctlist_free(struct ctlist *l)
+int
+conntrack_events_read(int fd, unsigned int budget, struct ctcount *c)
 {
-	unsigned int i;
+	uint8_t buf[8192];
+	const struct nlmsghdr *nlh;
+	enum ctcount_kind kind;
+	unsigned int n = 0;
+	uint32_t mark;
+	ssize_t len;
+	int rest;
 
-	for (i = 0; i < l->n; i++)
-		nfct_destroy(l->v[i]);
-	free(l->v);
+	/* one event is one datagram; a few may share one */
+	while (n < budget) {
+		len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			if (errno == ENOBUFS) {
+				ctcount_lost(c);
+				return -ENOBUFS;
+			}
+			return -errno;
+		}
+		n++;
+		rest = (int)len;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, rest);
+		    nlh = mnl_nlmsg_next(nlh, &rest))
+			if (ctcount_parse_event(nlh, (size_t)rest, &kind,
+			    &mark) == 0)
+				ctcount_event(c, kind, mark);
+	}
+	return (int)n;
 }
 
 int
 conntrack_flush_mark(int family, uint32_t mark, uint32_t mask)
 {
-	struct nfct_handle *h;
-	struct ctlist l = { NULL, 0, 0, 0 };
-	unsigned int i;
-	int r, n = 0;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
 
-	if ((h = nfct_open(CONNTRACK, 0)) == NULL) {
-		r = -errno;
-		log_warn("conntrack: open");
-		return r;
-	}
-	r = dump(h, mark & mask, mask, &l);
-	for (i = 0; r == 0 && i < l.n; i++) {
-		/* the kernel filtered already; check again, cheaply */
-		if ((nfct_get_attr_u32(l.v[i], ATTR_MARK) & mask) !=
-		    (mark & mask))
-			continue;
-		if (family != AF_UNSPEC &&
-		    nfct_get_attr_u8(l.v[i], ATTR_L3PROTO) != family)
-			continue;
-		if (nfct_query(h, NFCT_Q_DESTROY, l.v[i]) == 0)
-			n++;
-		else if (errno != ENOENT) {
-			r = -errno;
-			log_warn("conntrack: delete");
-		}
-	}
-	ctlist_free(&l);
-	nfct_close(h);
-	return r < 0 ? r : n;
+	/* no tuple: the kernel walks its table and deletes what the mark
+	 * filter matches, then answers once */
+	nlh = nfreq_request(buf, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE,
+	    NLM_F_ACK, (uint8_t)family);
+	/* the kernel honours the family of a flush only when the version
+	 * says so (version 0: both families, for old callers) */
+	((struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->version = 1;
+	mnl_attr_put_u32(nlh, CTA_MARK, htonl(mark & mask));
+	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(mask));
+	return nfreq_talk(nlh, NULL, NULL);
 }
 
 struct count_arg {
 	uint32_t mask;
-	unsigned int *counts, ncounts, shift;
-	unsigned int total;
+	unsigned int shift;
+	uint64_t *n;
 };
 
 static int
@@ -130,39 +121,43 @@ count_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
 	uint32_t v;
 
 	v = (nfct_get_attr_u32(ct, ATTR_MARK) & a->mask) >> a->shift;
-	if (v < a->ncounts)
-		a->counts[v]++;
-	a->total++;
+	a->n[v < CTCOUNT_SLOTS ? v : 0]++;
 	return NFCT_CB_CONTINUE;
 }
 
 int
-conntrack_count_marks(uint32_t mask, unsigned int *counts,
-    unsigned int ncounts, unsigned int shift)
+conntrack_count_marks(uint32_t mask, uint64_t *n)
 {
-	struct count_arg a = { mask, counts, ncounts, shift, 0 };
-	struct nfct_filter_dump *f;
+	struct count_arg a = { mask, mask ? __builtin_ctz(mask) : 0, n };
 	struct nfct_handle *h;
+	uint32_t family = AF_UNSPEC;
 	int r = 0;
 
-	if (shift >= 32)
-		return -EINVAL;
-	memset(counts, 0, ncounts * sizeof(*counts));
-	if ((h = nfct_open(CONNTRACK, 0)) == NULL) {
-		r = -errno;
-		log_warn("conntrack: open");
-		return r;
-	}
-	if ((f = nfct_filter_dump_create()) == NULL) {
-		nfct_close(h);
-		return -ENOMEM;
-	}
+	memset(n, 0, CTCOUNT_SLOTS * sizeof(*n));
+	if ((h = nfct_open(CONNTRACK, 0)) == NULL)
+		return -errno;
 	nfct_callback_register(h, NFCT_T_ALL, count_cb, &a);
-	if (nfct_query(h, NFCT_Q_DUMP_FILTER, f) < 0) {
+	if (nfct_query(h, NFCT_Q_DUMP, &family) < 0)
 		r = -errno;
-		log_warn("conntrack: dump");
-	}
-	nfct_filter_dump_destroy(f);
 	nfct_close(h);
-	return r < 0 ? r : (int)a.total;
+	return r;
+}
+
+int64_t
+conntrack_kernel_count(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/sys/net/netfilter/nf_conntrack_count",
+	    O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
 }

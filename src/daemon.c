@@ -13,6 +13,7 @@
 #include <time.h>
 #include <systemd/sd-daemon.h>
 
+#include "ctrack.h"
 #include "daemon.h"
 #include "dlink.h"
 #include "log.h"
@@ -20,6 +21,8 @@
 
 #define RETRY_MIN_MS	100
 #define RETRY_MAX_MS	30000
+#define RESYNC_MIN_MS	50
+#define RESYNC_MAX_MS	5000
 
 static uint64_t
 mono_us(void)
@@ -113,12 +116,27 @@ reconcile(struct daemon *d)
 	return rc;
 }
 
+/* A health change: reconcile before anything but the probes' own
+ * sources, once for every change that is pending now (many links dying
+ * together cost one reconcile, not one each). */
+static int
+urgent_cb(sd_event_source *s, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (!d->stopping)
+		reconcile(d);
+	return 0;
+}
+
 int
 daemon_reconcile_now(struct daemon *d)
 {
 	if (d->stopping)
 		return 0;
-	return reconcile(d);
+	if (d->urgent_src == NULL)
+		return reconcile(d);	/* not running the loop yet */
+	return sd_event_source_set_enabled(d->urgent_src, SD_EVENT_ONESHOT);
 }
 
 static int
@@ -138,6 +156,50 @@ daemon_schedule(struct daemon *d)
 		sd_event_source_set_enabled(d->defer_src, SD_EVENT_ONESHOT);
 }
 
+static int resync_cb(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Dump the kernel afresh after events were lost or unreadable; until a
+ * dump succeeds, try again with backoff (the mirror keeps its last
+ * consistent state meanwhile). */
+static void
+resync(struct daemon *d)
+{
+	uint64_t now;
+	int rc;
+
+	d->resyncs++;
+	if ((rc = rt_dump(d->rt, &d->obs)) == 0) {
+		if (d->resync_ms)
+			log_info("netlink: resynchronised");
+		d->resync_ms = 0;
+		dlink_observe(d);
+		daemon_schedule(d);
+		return;
+	}
+	d->resync_ms = d->resync_ms ? d->resync_ms * 2 : RESYNC_MIN_MS;
+	if (d->resync_ms > RESYNC_MAX_MS)
+		d->resync_ms = RESYNC_MAX_MS;
+	log_warnx("netlink dump: %s; trying again in %u ms", strerror(-rc),
+	    d->resync_ms);
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	now += d->resync_ms * 1000ULL;
+	if (d->resync_src == NULL) {
+		if (sd_event_add_time(d->ev, &d->resync_src, CLOCK_MONOTONIC,
+		    now, 1000, resync_cb, d) < 0)
+			log_warnx("netlink: cannot arm the resync timer");
+		return;
+	}
+	sd_event_source_set_time(d->resync_src, now);
+	sd_event_source_set_enabled(d->resync_src, SD_EVENT_ONESHOT);
+}
+
+static int
+resync_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	resync(userdata);
+	return 0;
+}
+
 static int
 rt_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
@@ -145,17 +207,14 @@ rt_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	int rc;
 
 	rc = rt_read_events(d->rt, &d->obs);
-	if (rc == -ENOBUFS) {
-		log_info("netlink events overflowed; dumping afresh");
-		d->resyncs++;
-		if ((rc = rt_dump(d->rt, &d->obs)) < 0) {
-			log_warnx("netlink dump: %s", strerror(-rc));
-			schedule_retry(d);
-			return 0;
-		}
-		rc = 1;
-	} else if (rc < 0) {
-		log_warnx("netlink events: %s", strerror(-rc));
+	if (rc < 0) {
+		/* any event lost or unreadable: the mirror may be wrong */
+		if (rc == -ENOBUFS)
+			log_info("netlink events overflowed; dumping afresh");
+		else
+			log_warnx("netlink events: %s; dumping afresh",
+			    strerror(-rc));
+		resync(d);
 		return 0;
 	}
 	if (rc > 0) {
@@ -234,8 +293,11 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	sigemptyset(&mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
-	sigaddset(&mask, SIGCHLD);	/* hooks: sd_event_add_child needs it */
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* children (hooks, jobs) are reaped by sd-event, which needs
+	 * SIGCHLD blocked */
+	sigaddset(&mask, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if ((rc = sd_event_add_signal(d->ev, &d->sig_src[i], sigs[i],
@@ -262,9 +324,21 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	if ((rc = sd_event_add_io(d->ev, &d->rt_src, rt_event_fd(d->rt),
 	    EPOLLIN, rt_cb, d)) < 0)
 		return rc;
+	if ((d->ctrack = ctrack_new(d->ev, c->fwmark_mask)) == NULL) {
+		rc = -errno;
+		log_warn("conntrack events");
+		return rc;
+	}
 	if ((rc = sd_event_add_defer(d->ev, &d->defer_src, defer_cb, d)) < 0)
 		return rc;
 	sd_event_source_set_enabled(d->defer_src, SD_EVENT_OFF);
+	if ((rc = sd_event_add_defer(d->ev, &d->urgent_src, urgent_cb,
+	    d)) < 0 ||
+	    (rc = sd_event_source_set_priority(d->urgent_src,
+	    SD_EVENT_PRIORITY_IMPORTANT + 2)) < 0 ||
+	    (rc = sd_event_source_set_enabled(d->urgent_src,
+	    SD_EVENT_OFF)) < 0)
+		return rc;
 	sd_event_set_watchdog(d->ev, true);
 
 	dlink_observe(d);
@@ -306,11 +380,14 @@ daemon_fini(struct daemon *d)
 
 	daemon_control_stop(d);
 	dlink_fini_all(d);
+	ctrack_free(d->ctrack);
 	for (i = 0; i < sizeof(d->sig_src) / sizeof(d->sig_src[0]); i++)
 		sd_event_source_unref(d->sig_src[i]);
 	sd_event_source_unref(d->rt_src);
 	sd_event_source_unref(d->defer_src);
+	sd_event_source_unref(d->urgent_src);
 	sd_event_source_unref(d->retry_src);
+	sd_event_source_unref(d->resync_src);
 	if (d->rt)
 		rt_close(d->rt);
 	sd_event_unref(d->ev);
@@ -343,6 +420,7 @@ switch_conf(struct daemon *d, struct conf *nc, struct conf **old)
 		    CONF_MAX_LINKS);
 	}
 	d->exec_cgroups_tried = false;	/* links may be new */
+	ctrack_set_mask(d->ctrack, nc->fwmark_mask);
 	if ((rc = dlink_reload(d, nc, old)) < 0)
 		return rc;
 	set_neigh_filter(d);

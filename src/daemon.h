@@ -24,6 +24,7 @@ struct rt;
 struct dlink;
 struct hooks;
 struct control;
+struct ctrack;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
@@ -39,14 +40,18 @@ struct daemon {
 	struct dlink *links;		/* conf->nlinks, same order */
 	sd_event_source *rt_src;
 	sd_event_source *defer_src;	/* a reconcile is due */
+	sd_event_source *urgent_src;	/* ... at once: health changed */
 	sd_event_source *retry_src;	/* a failed reconcile, again later */
 	sd_event_source *sig_src[4];
 	unsigned int retry_ms;
+	sd_event_source *resync_src;	/* a failed netlink dump, again */
+	unsigned int resync_ms;		/* its backoff; 0: in sync */
 	char *fw_applied;		/* last nft text applied; NULL: none */
 	struct fw_objs fw_have;		/* nft objects that may exist now */
 	bool fw_have_known;
 	bool exec_cgroups, exec_cgroups_tried;
 	struct hooks *hooks;
+	struct ctrack *ctrack;		/* connections per link, flushes */
 	struct control *control;
 	sd_event_source *sample_src;	/* counters, each second */
 	uint64_t started_s;
@@ -68,8 +73,9 @@ void daemon_fini(struct daemon *d);
 
 /* Ask for a reconcile at the next turn of the loop. */
 void daemon_schedule(struct daemon *d);
-/* Reconcile now (from any callback): a health change must take effect in
- * the same turn of the loop. 0 or -errno (a retry is then scheduled). */
+/* Reconcile now (from any callback): a health change takes effect before
+ * anything else the loop has pending but the probes, once for all the
+ * changes pending together. 0 or -errno. */
 int daemon_reconcile_now(struct daemon *d);
 /* A state change was recorded in d->events: tell watchers. */
 void daemon_event_posted(struct daemon *d, const struct status_event *ev);

@@ -17,7 +17,7 @@
 
 #include "control.h"
 #include "ctlsetup.h"
-#include "conntrack.h"
+#include "ctrack.h"
 #include "dlink.h"
 #include "fw.h"
 #include "fwapply.h"
@@ -183,8 +183,15 @@ fam_arm(struct dlink_fam *f)
 	}
 	if (!f->timer) {
 		if (sd_event_add_time(e, &f->timer, CLOCK_MONOTONIC,
-		    when_ms * 1000, 1000, timer_cb, f) < 0)
+		    when_ms * 1000, 1000, timer_cb, f) < 0) {
+			log_warnx("link %s: health timer", f->link->conf->name);
 			f->timer = NULL;
+			return;
+		}
+		/* after the probes' replies that are waiting (they count at
+		 * their arrival), before anything else */
+		sd_event_source_set_priority(f->timer,
+		    SD_EVENT_PRIORITY_IMPORTANT + 1);
 		return;
 	}
 	sd_event_source_set_time(f->timer, when_ms * 1000);
@@ -400,7 +407,6 @@ after_plan_fam(struct dlink_fam *f, const struct plan_link *pl,
     const struct plan_family *pf)
 {
 	struct dlink *l = f->link;
-	int n;
 
 	if (pf->usable)
 		fam_probe(f, pl, &pf->addr);
@@ -411,17 +417,12 @@ after_plan_fam(struct dlink_fam *f, const struct plan_link *pl,
 	}
 	/* a link that died takes its connections with it, so their next
 	 * packets are balanced afresh instead of black-holed; connections of
-	 * other links are not touched */
-	if (f->was_active && !pf->active && f->state == HEALTH_DOWN) {
-		n = conntrack_flush_mark(f->family, pl->mark,
-		    l->d->conf->fwmark_mask);
-		if (n < 0)
-			log_warnx("link %s: conntrack flush: %s",
-			    l->conf->name, strerror(-n));
-		else
-			log_info("link %s: flushed %d ipv%c connections",
-			    l->conf->name, n, famc(f));
-	}
+	 * other links are not touched. The kernel walks its table for that
+	 * off the loop (ctrack.h). */
+	if (f->was_active && !pf->active && f->state == HEALTH_DOWN)
+		ctrack_flush(l->d->ctrack, l->conf->name, f->family, pl->mark);
+	else if (pf->active && !f->was_active)
+		ctrack_flush_cancel(l->d->ctrack, f->family, pl->mark);
 	f->was_active = pf->active;
 }
 

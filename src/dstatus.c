@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "conntrack.h"
+#include "ctrack.h"
 #include "control.h"
 #include "daemon.h"
 #include "dlink.h"
@@ -51,6 +51,7 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 		sf->probes_sent = pc.sent;
 		sf->probe_replies = pc.replies;
 		sf->probes_ignored = pc.ignored;
+		sf->probes_forged = pc.forged;
 		sf->probes_malformed = pc.malformed;
 	}
 	health_figures(&f->health, now, &hf);
@@ -135,16 +136,15 @@ fill_policies(struct daemon *d, struct status *s)
 	s->npolicies = c->npolicies + 1;
 }
 
-/* The snapshot; with connections, the number of conntrack entries per
- * link too (a dump of the whole conntrack table: not for every rate
- * broadcast). */
+/* The snapshot: O(links), connections per link included (kept by
+ * ctrack from conntrack events, never counted here). */
 static void
-fill(struct daemon *d, struct status *s, bool connections)
+fill(struct daemon *d, struct status *s)
 {
 	const struct conf *c = d->conf;
-	unsigned int counts[256] = { 0 };
+	struct ctrack_fresh cf;
 	double total = 0;
-	unsigned int i, shift = __builtin_ctz(c->fwmark_mask);
+	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
 	s->version = UPLINKD_VERSION;
@@ -158,9 +158,13 @@ fill(struct daemon *d, struct status *s, bool connections)
 		s->failopen4 = d->plan.failopen4;
 		s->failopen6 = d->plan.failopen6;
 	}
-	if (connections &&
-	    conntrack_count_marks(c->fwmark_mask, counts, 256, shift) < 0)
-		memset(counts, 0, sizeof(counts));
+	ctrack_freshness(d->ctrack, &cf);
+	s->conntrack_synced = cf.synced;
+	s->conntrack_live = cf.live;
+	s->conntrack_age_s = cf.age_ms / 1000.0;
+	s->conntrack_events = cf.events;
+	s->conntrack_flushes = cf.flushes;
+	s->conntrack_flush_errors = cf.flush_errors;
 
 	s->links = calloc(c->nlinks ? c->nlinks : 1, sizeof(*s->links));
 	if (!s->links)
@@ -177,6 +181,8 @@ fill(struct daemon *d, struct status *s, bool connections)
 		    l->conf->ifname);
 		sl->weight = l->conf->weight;
 		sl->tier = l->conf->tier;
+		memcpy(sl->dns, l->conf->dns, sizeof(sl->dns));
+		sl->ndns = l->conf->ndns;
 		sl->mark = conf_link_mark(c, l->conf);
 		sl->table = conf_link_table(c, l->conf);
 		sl->carrier = l->carrier;
@@ -190,7 +196,7 @@ fill(struct daemon *d, struct status *s, bool connections)
 		sl->tx_bps = ring_rate(l->ring_tx, l->ring_n);
 		sl->rx_bps = ring_rate(l->ring_rx, l->ring_n);
 		total += sl->tx_bps + sl->rx_bps;
-		sl->connections = l->conf->id < 256 ? counts[l->conf->id] : 0;
+		sl->connections = ctrack_connections(d->ctrack, l->conf->id);
 		sl->state_changes = l->v4.changes + l->v6.changes;
 	}
 	for (i = 0; i < s->nlinks; i++)
@@ -227,7 +233,7 @@ daemon_status_json(struct daemon *d)
 	struct status s;
 	json_t *j;
 
-	fill(d, &s, true);
+	fill(d, &s);
 	j = status_to_json(&s);
 	status_free(&s);
 	return j;
@@ -311,6 +317,7 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	int n, i;
 	unsigned int k;
 
+	ctrack_tick(d->ctrack);
 	n = fw_read_counters(fc, CONF_MAX_LINKS);
 	for (k = 0; k < d->conf->nlinks; k++) {
 		struct dlink *l = &d->links[k];
@@ -331,7 +338,7 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 		struct status st;
 		json_t *j;
 
-		fill(d, &st, false);
+		fill(d, &st);
 		j = status_rates_to_json(&st);
 		control_broadcast_rates(d->control, j);
 		json_decref(j);

@@ -3,10 +3,12 @@
  * fw renders the nftables side of the plan as the text of one transaction
  * on table `inet uplinkd` (see fw.h for how stateful objects survive it).
  * A new connection is marked once, in this order: arriving over an uplink,
- * with that uplink; to the host itself, a connected network or anything not
- * routed out of an uplink, not at all; sent by a local socket whose route
- * came from an uplink's table (its realm) or bound to its IPv6 address, with
- * that uplink; otherwise the rules choose a policy and the policy a link.
+ * with that uplink; to one of an uplink's resolvers, with that uplink; to
+ * the host itself, a connected network or anything not routed out of an
+ * uplink, not at all; sent by a local socket whose route came from an
+ * uplink's table (its realm) or bound to its IPv6 address, with that uplink
+ * (to an address links sharing an interface share: one of them, chain
+ * bound_<link>); otherwise the rules choose a policy and the policy a link.
  * Later packets take the mark back from the connection. Only the bits of
  * conf->fwmark_mask are written, in the packet and in the connection.
  */
@@ -249,8 +251,30 @@ render_prerouting(struct rend *r)
 	fprintf(r->f, "add rule " TBL " %s iifname != ", ch);
 	put_lan_ifaces(r, false);
 	fputs(" return\n", r->f);
+	fw_render_dns(r, ch);
 	render_bypass_dst(r, ch, false);
 	fw_rule(r, ch, "goto rules");
+}
+
+/*
+ * bound_<link>: a socket bound to the address that link i shares with the
+ * other links on its interface takes one of them, chosen as the global
+ * balance chooses; while none of them is active, link i. idx: scratch of
+ * nlinks entries.
+ */
+static void
+render_bound(struct rend *r, unsigned int li, unsigned int *idx)
+{
+	const struct conf *c = r->c;
+	char name[FW_NAME_MAX];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nlinks; i++)
+		if (strcmp(c->links[i].ifname, c->links[li].ifname) == 0)
+			idx[n++] = i;
+	snprintf(name, sizeof(name), "bound_%s", c->links[li].name);
+	fw_render_policy(r, name, "bound", idx, n, c->balance, 0);
+	fw_rule(r, name, "goto mark_%s", c->links[li].name);
 }
 
 static void
@@ -268,6 +292,7 @@ render_output(struct rend *r)
 	render_restore(r, ch, "meta mark");
 	fw_rule(r, ch, "meta mark and 0x%08x != 0 return", r->mask);
 	fw_rule(r, ch, "ct state != new return");
+	fw_render_dns(r, ch);
 	render_bypass_dst(r, ch, true);
 	/* uplinkctl exec LINK: the command runs in the link's cgroup */
 	for (i = 0; p->exec_cgroups && i < c->nlinks; i++)
@@ -281,34 +306,35 @@ render_output(struct rend *r)
 		if (n++ == 0)
 			fprintf(r->f, "add rule " TBL " %s meta rtclassid "
 			    "vmap { ", ch);
-		fprintf(r->f, "%s%u : goto mark_%s", sep, p->links[i].realm,
-		    c->links[i].name);
+		fprintf(r->f, "%s%u : goto %s_%s", sep, p->links[i].realm,
+		    iface_shared(c, i) ? "bound" : "mark", c->links[i].name);
 		sep = ", ";
 	}
 	if (n > 0)
 		fputs(" }\n", r->f);
-	/* IPv6 routes carry no realm: a source address that is exactly one
-	 * link's is that link's */
+	/* IPv6 routes carry no realm: a source address that is one link's
+	 * is that link's; one that links sharing an interface share, theirs
+	 * (the first of them names their chain) */
 	sep = "";
 	for (i = n = 0; i < c->nlinks; i++) {
 		const struct plan_family *pf = &p->links[i].v6;
 
 		if (!pf->usable || pf->addr.family != AF_INET6)
 			continue;
-		for (j = 0; j < c->nlinks; j++) {
+		for (j = 0; j < i; j++) {
 			const struct plan_family *o = &p->links[j].v6;
 
-			if (j != i && o->usable && addr_eq(&o->addr,
-			    &pf->addr))
+			if (o->usable && addr_eq(&o->addr, &pf->addr))
 				break;
 		}
-		if (j < c->nlinks)
+		if (j < i)
 			continue;
 		if (n++ == 0)
 			fprintf(r->f, "add rule " TBL " %s ip6 saddr vmap { ",
 			    ch);
-		fprintf(r->f, "%s%s : goto mark_%s", sep,
-		    addr_str(&pf->addr, buf), c->links[i].name);
+		fprintf(r->f, "%s%s : goto %s_%s", sep,
+		    addr_str(&pf->addr, buf), iface_shared(c, i) ? "bound" :
+		    "mark", c->links[i].name);
 		sep = ", ";
 	}
 	if (n > 0)
@@ -345,13 +371,10 @@ render_postrouting(struct rend *r)
 	}
 }
 
-static void nat_rule(struct rend *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* A nat rule, unless the same was written already (links sharing an
  * interface). */
-static void
-nat_rule(struct rend *r, const char *fmt, ...)
+void
+fw_nat_rule(struct rend *r, const char *fmt, ...)
 {
 	va_list ap;
 	char *s, **v;
@@ -411,19 +434,9 @@ render_nat(struct rend *r)
 		int fam;
 
 		if (lans != NULL) {
-			nat_rule(r, "oifname \"%s\" iifname %s meta nfproto "
+			fw_nat_rule(r, "oifname \"%s\" iifname %s meta nfproto "
 			    "ipv4 masquerade", cl->ifname, lans);
-			if (cl->nat6 == NAT6_MASQUERADE)
-				nat_rule(r, "oifname \"%s\" iifname %s meta "
-				    "nfproto ipv6 masquerade", cl->ifname, lans);
-			/* prefix translation: the LAN's host bits kept in
-			 * the prefix the ISP routes here, 1:1 (conntrack's
-			 * netmap; not RFC 6296's checksum-neutral kind) */
-			if (cl->nat6 == NAT6_NPT && cl->npt_prefix6.len)
-				nat_rule(r, "oifname \"%s\" iifname %s meta "
-				    "nfproto ipv6 snat ip6 prefix to %s",
-				    cl->ifname, lans,
-				    prefix_str(&cl->npt_prefix6, buf));
+			fw_render_nat6(r, i, lans);
 		}
 		/* a local socket re-routed by mark to this link leaves with
 		 * the source of the route it first took: re-source it */
@@ -440,7 +453,7 @@ render_nat(struct rend *r)
 				own.addr = pf->addr;
 				own.len = fam == 4 ? 32 : 128;
 			}
-			nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
+			fw_nat_rule(r, "oifname \"%s\" %s saddr != %s fib saddr "
 			    "type local masquerade", cl->ifname, fw_ipkw(fam),
 			    prefix_str(&own, buf));
 		}
@@ -459,6 +472,8 @@ render_decls(struct rend *r, const struct fw_objs *want,
 		    "mangle" },
 		{ "nat_postrouting", "type nat hook postrouting priority "
 		    "srcnat" },
+		/* after NAT: sees the translated source */
+		{ "guard", "type filter hook postrouting priority 101" },
 	};
 	unsigned int i, j, secs;
 	int fam, off;
@@ -582,6 +597,7 @@ fw_render(const struct conf *c, const struct plan *p,
 	render_output(&r);
 	render_postrouting(&r);
 	render_nat(&r);
+	fw_render_own_source(&r);
 
 	for (i = 0; i < c->nrules && r.err == 0; i++)
 		fw_render_conf_rule(&r, &c->rules[i]);
@@ -595,6 +611,9 @@ fw_render(const struct conf *c, const struct plan *p,
 	if (r.err == 0)
 		fw_render_policy(&r, "choose", "default", all, c->nlinks,
 		    c->balance, 0);
+	for (i = 0; all != NULL && i < c->nlinks && r.err == 0; i++)
+		if (iface_shared(c, i))
+			render_bound(&r, i, all);
 	for (i = 0; i < c->npolicies && r.err == 0; i++) {
 		const struct conf_policy *po = &c->policies[i];
 

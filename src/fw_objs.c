@@ -15,7 +15,7 @@
 #include "fw_priv.h"
 
 static const char *const fixed_chains[] = {
-	"prerouting", "output", "postrouting", "nat_postrouting",
+	"prerouting", "output", "postrouting", "nat_postrouting", "guard",
 	"rules", "choose", "bypass", "unreachable",
 };
 
@@ -160,6 +160,15 @@ fw_objects(const struct conf *c, struct fw_objs *out)
 
 		snprintf(name, sizeof(name), "mark_%s", l);
 		if ((r = objs_add(out, FW_OBJ_CHAIN, name)) < 0)
+			break;
+		/* a link sharing its interface: bound_<link> (fw.c) */
+		for (j = 0; j < c->nlinks; j++)
+			if (j != i && strcmp(c->links[j].ifname,
+			    c->links[i].ifname) == 0)
+				break;
+		snprintf(name, sizeof(name), "bound_%s", l);
+		if (j < c->nlinks && (r = objs_add(out, FW_OBJ_CHAIN,
+		    name)) < 0)
 			break;
 		fw_counter_name(l, true, name, sizeof(name));
 		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)

@@ -282,3 +282,36 @@ fw_render_conf_rule(struct rend *r, const struct conf_rule *cr)
 		fprintf(r->f, " goto %s\n", target);
 	}
 }
+
+/* Queries to a link's resolvers (dns = { ... }) take that link, whatever
+ * the policy and whatever its health: they go before the rules. */
+void
+fw_render_dns(struct rend *r, const char *chain)
+{
+	const struct conf *c = r->c;
+	char buf[ADDR_STRLEN];
+	unsigned int i, k;
+	const char *sep;
+	int fam;
+
+	for (i = 0; i < c->nlinks; i++) {
+		const struct conf_link *cl = &c->links[i];
+
+		for (fam = 4; fam <= 6; fam += 2) {
+			sep = "";
+			for (k = 0; k < cl->ndns; k++) {
+				if (cl->dns[k].family != (fam == 4 ? AF_INET :
+				    AF_INET6))
+					continue;
+				if (*sep == '\0')
+					fprintf(r->f, "add rule " TBL " %s %s "
+					    "daddr { ", chain, fw_ipkw(fam));
+				fprintf(r->f, "%s%s", sep,
+				    addr_str(&cl->dns[k], buf));
+				sep = ", ";
+			}
+			if (*sep != '\0')
+				fprintf(r->f, " } goto mark_%s\n", cl->name);
+		}
+	}
+}

@@ -51,8 +51,21 @@ fw_ipkw(int fam)
 void fw_render_policy(struct rend *r, const char *chain, const char *polname,
     const unsigned int *idx, unsigned int n, enum conf_balance b,
     unsigned int sticky_s);
+/* Queries to each link's resolvers marked with it, in chain (fw_policy.c). */
+void fw_render_dns(struct rend *r, const char *chain);
 /* One config rule into chain "rules" (fw_policy.c). */
 void fw_render_conf_rule(struct rend *r, const struct conf_rule *cr);
+
+/* "add rule inet uplinkd nat_postrouting <fmt...>", unless the same rule
+ * was written already (links sharing an interface). */
+void fw_nat_rule(struct rend *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The own-source translation and guard; the LAN's IPv6 translation on
+ * link li, lans being "{ "br0", ... }" of the masqueraded LANs
+ * (fw_source.c). */
+void fw_render_own_source(struct rend *r);
+void fw_render_nat6(struct rend *r, unsigned int li, const char *lans);
 
 /* "sticky4_600_web_isp1": the set of a policy's sticky pairs on one link,
  * for one family (4 or 6); the timeout is part of the name (re-adding a set

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The firewall's I/O: runs the text fw_render wrote as one libnftables
- * transaction, and reads back what table `inet uplinkd` holds (the named
- * per-link counters, the names of its objects). Blocking; called from the
- * main loop, never from a netlink callback.
+ * transaction (fwapply.c), and reads back what table `inet uplinkd` holds,
+ * the named per-link counters and the names of its objects (fwread.c: one
+ * filtered netlink dump each, whose cost does not grow with the sticky
+ * sets' elements). Blocking; called from the main loop, never from a
+ * netlink callback.
  */
 #ifndef UPLINKD_FWAPPLY_H
 #define UPLINKD_FWAPPLY_H

@@ -60,7 +60,7 @@ icmp_checksum(const void *buf, size_t len)
 
 ssize_t
 icmp_build_echo(int family, uint16_t id, uint16_t seq, uint64_t sent_us,
-    size_t payload_len, void *buf, size_t buflen)
+    uint64_t tag, size_t payload_len, void *buf, size_t buflen)
 {
 	uint8_t *p = buf;
 	size_t i, len = ICMP_HDR_LEN + payload_len;
@@ -80,6 +80,10 @@ icmp_build_echo(int family, uint16_t id, uint16_t seq, uint64_t sent_us,
 	put32(p + 16, sent_us & 0xffffffff);
 	for (i = ICMP_HDR_LEN + ICMP_PAYLOAD_MIN; i < len; i++)
 		p[i] = (uint8_t)i;
+	if (payload_len >= ICMP_PAYLOAD_TAGGED) {
+		put32(p + 20, tag >> 32);
+		put32(p + 24, tag & 0xffffffff);
+	}
 	if (family == AF_INET)
 		put16(p + 2, icmp_checksum(p, len));
 	return (ssize_t)len;
@@ -98,6 +102,9 @@ parse_icmp(const uint8_t *p, size_t len, uint8_t reply_type,
 	    get32(p + 8) == ICMP_MAGIC;
 	if (r->magic_ok)
 		r->sent_us = (uint64_t)get32(p + 12) << 32 | get32(p + 16);
+	r->has_tag = r->magic_ok && len >= ICMP_HDR_LEN + ICMP_PAYLOAD_TAGGED;
+	if (r->has_tag)
+		r->tag = (uint64_t)get32(p + 20) << 32 | get32(p + 24);
 	return 0;
 }
 

@@ -252,5 +252,23 @@ metrics_write(json_t *st, FILE *f)
 	global(f, st, "uplinkd_netlink_resyncs_total", METRIC_COUNTER,
 	    "Full netlink dumps after a lost event (ENOBUFS).",
 	    "netlink_resyncs", 1);
+	global(f, st, "uplinkd_connections_counted_age_seconds", METRIC_GAUGE,
+	    "Age of the full conntrack count that the connection figures "
+	    "follow from (kept from events since).",
+	    "connections_counted_age_s", 1);
+	if (json_is_boolean(json_object_get(st, "connections_live"))) {
+		header(f, "uplinkd_connections_live", METRIC_GAUGE,
+		    "Whether no conntrack event was lost since that count.");
+		fprintf(f, "uplinkd_connections_live %d\n",
+		    json_is_true(json_object_get(st, "connections_live")));
+	}
+	global(f, st, "uplinkd_conntrack_events_total", METRIC_COUNTER,
+	    "Conntrack events applied to the connection figures.",
+	    "conntrack_events", 1);
+	global(f, st, "uplinkd_conntrack_flushes_total", METRIC_COUNTER,
+	    "Flushes of a dead link's connections.", "conntrack_flushes", 1);
+	global(f, st, "uplinkd_conntrack_flush_errors_total", METRIC_COUNTER,
+	    "Flushes that failed (each is retried).",
+	    "conntrack_flush_errors", 1);
 	return ferror(f) ? -EIO : 0;
 }

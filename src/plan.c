@@ -7,6 +7,7 @@
  * the sysctls the setup needs. Pure: no clock, no sockets, no globals.
  */
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,9 +286,38 @@ rules:
 	return kstate_add_rule(&p->k, &ru);
 }
 
-/* The source for the host's unbound sockets (conf.h, local-source): given,
- * or a LAN interface's address; only one the host has. */
-static void
+/* uplinkd's own source address own, on lo, as the source out: planned
+ * (k.addrs) unless another interface has it (someone else's: used as it
+ * is, not doubled). */
+static int
+own_source(struct plan *p, const struct kstate *obs, const struct addr *own,
+    struct addr *out)
+{
+	const struct klink *lo = kstate_link_by_name(obs, "lo");
+	struct kaddr ka;
+	unsigned int i;
+
+	if (!addr_is_set(own) || !lo)
+		return 0;
+	*out = *own;
+	for (i = 0; i < obs->naddrs; i++)
+		if (obs->addrs[i].ifindex != lo->ifindex &&
+		    addr_eq(&obs->addrs[i].local.addr, own))
+			return 0;
+	memset(&ka, 0, sizeof(ka));
+	ka.ifindex = lo->ifindex;
+	ka.local.addr = *own;
+	ka.local.len = addr_len(own) * 8;
+	ka.scope = RT_SCOPE_UNIVERSE;
+	ka.flags = own->family == AF_INET6 ? IFA_F_NODAD : 0;
+	*(own->family == AF_INET ? &p->own_source4 : &p->own_source6) = true;
+	return kstate_add_addr(&p->k, &ka);
+}
+
+/* The source for the host's unbound sockets (conf.h, local-source): given
+ * (only one the host has), or a LAN interface's address, or else
+ * uplinkd's own address. 0 or -ENOMEM. */
+static int
 local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
     int family)
 {
@@ -298,25 +328,41 @@ local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
-	if (c->local_source_auto) {
-		for (i = 0; i < c->nlans; i++) {
-			const struct klink *kl = kstate_link_by_name(obs,
-			    c->lans[i].ifname);
-			const struct kaddr *ka = kl ?
-			    find_addr(obs, kl->ifindex, family) : NULL;
-
-			if (ka) {
-				*out = ka->local.addr;
-				return;
+	if (!c->local_source_auto) {
+		for (i = 0; i < obs->naddrs; i++)
+			if (addr_is_set(want) &&
+			    addr_eq(&obs->addrs[i].local.addr, want)) {
+				*out = *want;
+				break;
 			}
-		}
-		return;
+		return 0;
 	}
-	for (i = 0; i < obs->naddrs; i++)
-		if (addr_is_set(want) && addr_eq(&obs->addrs[i].local.addr, want)) {
-			*out = *want;
-			return;
+	for (i = 0; i < c->nlans; i++) {
+		const struct klink *kl = kstate_link_by_name(obs,
+		    c->lans[i].ifname);
+		const struct kaddr *la = kl ?
+		    find_addr(obs, kl->ifindex, family) : NULL;
+
+		if (la) {
+			*out = la->local.addr;
+			return 0;
 		}
+	}
+	return own_source(p, obs, family == AF_INET ? &c->own_source4 :
+	    &c->own_source6, out);
+}
+
+/* Does any link of this family have an address? */
+static bool
+family_usable(const struct plan *p, int family)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nlinks; i++)
+		if ((family == AF_INET ? &p->links[i].v4 :
+		    &p->links[i].v6)->usable)
+			return true;
+	return false;
 }
 
 static int
@@ -327,15 +373,13 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	struct kroute r;
 	struct krule ru;
 	unsigned int i;
-	bool any = false;
 	int rc;
 
-	for (i = 0; i < p->nlinks; i++)
-		if ((family == AF_INET ? &p->links[i].v4 :
-		    &p->links[i].v6)->usable)
-			any = true;
-	if (!any)
+	if (!family_usable(p, family))
 		return 0;
+	/* the source first: its address exists whatever the group holds */
+	if ((rc = local_source(p, c, obs, family)) < 0)
+		return rc;
 
 	/* host routes first (main without its default), then connections
 	 * sent to main by a policy, then per-link marks and sources (added
@@ -389,7 +433,6 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	r.table = c->table_base;
 	r.dst.addr.family = family;
 	r.nhid = g.id;
-	local_source(p, c, obs, family);
 	r.prefsrc = family == AF_INET ? p->local_source4 : p->local_source6;
 	r.protocol = c->route_protocol;
 	r.type = RTN_UNICAST;
@@ -414,7 +457,8 @@ add_sysctl(struct plan *p, const char *path, const char *value)
 
 /*
  * The sysctls the setup needs, in the host's namespace: L4 multipath
- * hashing (the balanced group spreads connections, not hosts), loose
+ * hashing where the host's own connections have no local source (the
+ * balanced group then spreads them by connection, not by host), loose
  * reverse-path filtering on uplinks (replies of a connection balanced to
  * another uplink arrive where the strict check would drop them), ignoring
  * routes whose link has no carrier and neighbours that do not answer, and
@@ -429,9 +473,13 @@ plan_sysctls(struct plan *p, const struct conf *c, bool v6)
 
 	if (!c->manage_sysctl)
 		return 0;
-	rc |= add_sysctl(p, "net/ipv4/fib_multipath_hash_policy", "1");
+	/* the hash places only the host's unbound sockets, and only when
+	 * they have no local source (nftables places the rest): left as the
+	 * host has it otherwise */
+	if (!addr_is_set(&p->local_source4))
+		rc |= add_sysctl(p, "net/ipv4/fib_multipath_hash_policy", "1");
 	rc |= add_sysctl(p, "net/ipv4/fib_multipath_use_neigh", "1");
-	if (v6)
+	if (v6 && !addr_is_set(&p->local_source6))
 		rc |= add_sysctl(p, "net/ipv6/fib_multipath_hash_policy", "1");
 	for (i = 0; i < p->nlinks; i++) {
 		const struct plan_link *pl = &p->links[i];
@@ -537,6 +585,21 @@ plan_owns_rule(const struct conf *c, const struct krule *r)
 	return r->protocol == c->route_protocol &&
 	    r->priority >= c->rule_priority_base &&
 	    r->priority < c->rule_priority_base + PLAN_PRIO_SPAN;
+}
+
+bool
+plan_owns_addr(const struct conf *c, const struct kstate *obs,
+    const struct kaddr *a)
+{
+	const struct addr *own = a->local.addr.family == AF_INET ?
+	    &c->own_source4 : &c->own_source6;
+	const struct addr *ls = a->local.addr.family == AF_INET ?
+	    &c->local_source4 : &c->local_source6;
+	const struct klink *lo = kstate_link_by_name(obs, "lo");
+
+	return lo && a->ifindex == lo->ifindex && addr_is_set(own) &&
+	    addr_eq(&a->local.addr, own) &&
+	    (c->local_source_auto || !addr_eq(own, ls));
 }
 
 bool

@@ -22,6 +22,8 @@
  *               P+300+i from ADDR lookup T+i
  *               P+600.. policy rules (issue: rules), in file order
  *               P+900  lookup T
+ *   addresses:  own-source on lo (/32, /128) where local-source = auto
+ *               finds no LAN address of the family
  */
 #ifndef UPLINKD_PLAN_H
 #define UPLINKD_PLAN_H
@@ -98,6 +100,9 @@ struct plan {
 	bool failopen4, failopen6;	/* no link healthy: carrier is enough */
 	struct addr local_source4, local_source6;	/* prefsrc of the
 					 * balanced routes; unset: none */
+	bool own_source4, own_source6;	/* local_source* is uplinkd's own
+					 * address on lo (conf own-source),
+					 * also in k.addrs */
 	bool exec_cgroups;	/* not planned: the daemon sets it when the
 				 * cgroups of `uplinkctl exec` exist */
 };
@@ -111,6 +116,9 @@ void plan_free(struct plan *p);
 bool plan_owns_route(const struct conf *c, const struct kroute *r);
 bool plan_owns_rule(const struct conf *c, const struct krule *r);
 bool plan_owns_nh(const struct conf *c, const struct knh *n);
+/* An address on lo that is c's own-source (and not its local-source). */
+bool plan_owns_addr(const struct conf *c, const struct kstate *obs,
+    const struct kaddr *a);
 
 /* The plan as `ip` commands in the article's style (ifnames from obs). */
 void plan_print_ip(const struct plan *p, const struct conf *c,

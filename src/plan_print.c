@@ -172,6 +172,11 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 			    "point-to-point",
 			    pl->v6.gateway_learned ? " (learned)" : "",
 			    pl->v6.active ? "active" : "inactive");
+		for (j = 0; j < pl->conf->ndns; j++)
+			fprintf(f, "%s%s%s", j ? ", " : "#   resolvers ",
+			    addr_str(&pl->conf->dns[j], a),
+			    j + 1 == pl->conf->ndns ? ": always over this "
+			    "link (nft marks)\n" : "");
 		for (j = 0; j < p->k.nnhs; j++) {
 			const struct knh *n = &p->k.nhs[j];
 
@@ -192,6 +197,16 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 	fprintf(f, "\n# balanced default: table %u, behind the host's own "
 	    "routes%s\n", c->table_base,
 	    p->failopen4 ? " (fail-open: no link is known healthy)" : "");
+	for (j = 0; j < p->k.naddrs; j++) {
+		const struct kaddr *ka = &p->k.addrs[j];
+		char pb[PREFIX_STRLEN], ifb[IFNAMSIZ];
+
+		fprintf(f, "# the host's unbound sockets' source: uplinkd's own, "
+		    "translated on every way out\nip %saddr replace %s dev %s%s\n",
+		    fam(ka->local.addr.family), prefix_str(&ka->local, pb),
+		    ifname_of(obs, ka->ifindex, ifb),
+		    ka->local.addr.family == AF_INET6 ? " nodad" : "");
+	}
 	for (j = 0; j < p->k.nnhs; j++)
 		if (p->k.nhs[j].is_group)
 			print_nh(&p->k.nhs[j], obs, f);

@@ -21,18 +21,24 @@
 #include "icmp.h"
 #include "log.h"
 #include "probe.h"
+#include "siphash.h"
 
 #ifndef ICMP_FILTER
 #define ICMP_FILTER	1	/* linux/icmp.h, SOL_RAW */
 #endif
 
 #define SLOTS		256	/* probes remembered, by seq % SLOTS */
+#define RECV_BUDGET	64	/* datagrams per wake-up: a flood of echo
+				 * replies cannot hold the loop */
+#define PROBE_PRIORITY	SD_EVENT_PRIORITY_IMPORTANT	/* before all else */
 
 struct slot {
 	bool used;
 	uint16_t seq;
 	unsigned int target;
-	uint64_t sent_us;
+	uint64_t sent_us;		/* CLOCK_MONOTONIC */
+	uint64_t sent_rt_ns;		/* CLOCK_REALTIME, as the kernel's
+					 * receive timestamps */
 };
 
 struct probe {
@@ -53,9 +59,52 @@ struct probe {
 	probe_result_fn cb;
 	void *userdata;
 	struct probe_counters c;
+	uint8_t salt[8];		/* random per probe; its first bytes
+					 * give the id and first sequence */
+	bool demoted;			/* io at normal priority: flooded */
 };
 
-static unsigned int nprobes;	/* makes idents unique in the process */
+static uint8_t key[SIPHASH_KEY_LEN];	/* the tags' key, drawn once */
+static bool have_key;
+
+/* Random bytes from the kernel: 0 or -errno (never a guessable fallback). */
+static int
+probe_random(uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!have_key) {
+		n = getrandom(key, sizeof(key), 0);
+		if (n != (ssize_t)sizeof(key))
+			return n < 0 ? -errno : -EIO;
+		have_key = true;
+	}
+	n = getrandom(buf, len, 0);
+	if (n != (ssize_t)len)
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+/* The tag of a request: who sent it (this probe's salt), to whom, which
+ * sequence, when. */
+static uint64_t
+tag_of(const struct probe *p, const struct addr *target, uint16_t seq,
+    uint64_t sent_us)
+{
+	uint8_t m[sizeof(p->salt) + 16 + 2 + 8];
+	size_t off = 0;
+
+	memcpy(m, p->salt, sizeof(p->salt));
+	off += sizeof(p->salt);
+	memset(m + off, 0, 16);
+	memcpy(m + off, &target->u, target->family == AF_INET ? 4 : 16);
+	off += 16;
+	memcpy(m + off, &seq, sizeof(seq));
+	off += sizeof(seq);
+	memcpy(m + off, &sent_us, sizeof(sent_us));
+	off += sizeof(sent_us);
+	return siphash24(key, m, off);
+}
 
 static uint64_t
 now_us(void)
@@ -64,6 +113,15 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t
+realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t
@@ -97,7 +155,7 @@ open_socket(const struct probe *p, const struct addr *src)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd, off = 0;
+	int fd, off = 0, on = 1;
 
 	fd = socket(p->family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    p->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
@@ -108,6 +166,10 @@ open_socket(const struct probe *p, const struct addr *src)
 		goto err;
 	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &p->mark,
 	    sizeof(p->mark)) < 0)
+		goto err;
+	/* the kernel stamps each reply as it arrives: a busy loop that reads
+	 * it late cannot inflate the round trip */
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0)
 		goto err;
 	if (p->family == AF_INET) {
 		uint32_t filt = ~(1U << ICMP_ECHOREPLY);
@@ -146,13 +208,59 @@ err:
 	return off;
 }
 
+/* When a datagram arrived: its kernel receive timestamp (CLOCK_REALTIME,
+ * ns; 0 when absent). */
+static uint64_t
+rx_stamp_ns(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	struct timespec ts;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000000 +
+			    (uint64_t)ts.tv_nsec;
+		}
+	return 0;
+}
+
+/*
+ * The round trip of slot s answered at rx_rt_ns (kernel time; 0: unknown,
+ * then the time it is read), and when that was on the monotonic clock
+ * (*at_us): the reply counts when it arrived, not when the loop got to it.
+ */
+static uint32_t
+round_trip_us(const struct slot *s, uint64_t rx_rt_ns, uint64_t now_mono_us,
+    uint64_t now_rt_ns, uint64_t *at_us)
+{
+	uint64_t late_us;
+
+	*at_us = now_mono_us;
+	if (rx_rt_ns != 0 && rx_rt_ns >= s->sent_rt_ns &&
+	    rx_rt_ns <= now_rt_ns &&
+	    (rx_rt_ns - s->sent_rt_ns) / 1000 <= UINT32_MAX) {
+		late_us = (now_rt_ns - rx_rt_ns) / 1000;
+		if (late_us < now_mono_us - s->sent_us)
+			*at_us = now_mono_us - late_us;
+		return (uint32_t)((rx_rt_ns - s->sent_rt_ns) / 1000);
+	}
+	/* no stamp, or the wall clock was stepped: the loop's own times */
+	return now_mono_us > s->sent_us ?
+	    (uint32_t)(now_mono_us - s->sent_us) : 0;
+}
+
 static void
 receive_one(struct probe *p, const uint8_t *buf, size_t len,
-    const struct sockaddr_storage *ss, uint64_t t_us)
+    const struct sockaddr_storage *ss, uint64_t rx_rt_ns)
 {
 	struct icmp_reply r;
 	struct addr from;
 	struct slot *s;
+	uint64_t at_us;
+	uint32_t rtt_us;
 	int rc;
 
 	memset(&from, 0, sizeof(from));
@@ -174,11 +282,17 @@ receive_one(struct probe *p, const uint8_t *buf, size_t len,
 		p->c.ignored++;
 		return;
 	}
+	/* what echoes our request echoes its tag; anything else is made up */
+	if (!r.has_tag || r.sent_us != s->sent_us ||
+	    r.tag != tag_of(p, &p->targets[s->target], r.seq, s->sent_us)) {
+		p->c.forged++;
+		return;
+	}
 	s->used = false;	/* a duplicate is ignored */
 	p->c.replies++;
-	p->cb(p->userdata, s->target, PROBE_REPLY, r.seq,
-	    t_us > s->sent_us ? (uint32_t)(t_us - s->sent_us) : 0,
-	    t_us / 1000);
+	rtt_us = round_trip_us(s, rx_rt_ns, now_us(), realtime_ns(), &at_us);
+	p->cb(p->userdata, s->target, PROBE_REPLY, r.seq, rtt_us,
+	    at_us / 1000);
 }
 
 static int
@@ -186,17 +300,25 @@ on_io(sd_event_source *es, int fd, uint32_t revents, void *arg)
 {
 	struct probe *p = arg;
 	uint8_t buf[ICMP_PACKET_MAX];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct timespec)) + 64];
+	} ctl;
 	struct sockaddr_storage ss;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh;
+	unsigned int budget;
 	ssize_t n;
 
-	for (;;) {
+	/* what is left waits for the next turn, after the other sources */
+	for (budget = RECV_BUDGET; budget > 0; budget--) {
 		memset(&mh, 0, sizeof(mh));
 		mh.msg_name = &ss;
 		mh.msg_namelen = sizeof(ss);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -208,7 +330,17 @@ on_io(sd_event_source *es, int fd, uint32_t revents, void *arg)
 		}
 		/* A truncated datagram fails the length checks. */
 		receive_one(p, buf, (mh.msg_flags & MSG_TRUNC) ? 0 : (size_t)n,
-		    &ss, now_us());
+		    &ss, rx_stamp_ns(&mh));
+	}
+	/* a socket that never empties (a flood) takes its turn with the
+	 * rest of the loop until it does: other links' probes and timers
+	 * keep theirs */
+	if (budget == 0 && !p->demoted) {
+		p->demoted = true;
+		sd_event_source_set_priority(es, SD_EVENT_PRIORITY_NORMAL);
+	} else if (budget > 0 && p->demoted) {
+		p->demoted = false;
+		sd_event_source_set_priority(es, PROBE_PRIORITY);
 	}
 	return 0;
 }
@@ -229,7 +361,8 @@ send_one(struct probe *p)
 		k = (k + 1) % p->ntargets;
 	p->next = (k + 1) % p->ntargets;
 	p->seq++;
-	len = icmp_build_echo(p->family, p->ident, p->seq, t_us, p->size,
+	len = icmp_build_echo(p->family, p->ident, p->seq, t_us,
+	    tag_of(p, &p->targets[k], p->seq, t_us), p->size,
 	    buf, sizeof(buf));
 	if (len < 0)
 		return;		/* size was checked in probe_new */
@@ -238,6 +371,7 @@ send_one(struct probe *p)
 	s->seq = p->seq;
 	s->target = k;
 	s->sent_us = t_us;
+	s->sent_rt_ns = realtime_ns();
 	sl = to_sockaddr(&p->targets[k], p->ifname, &ss);
 	p->c.sent++;
 	if (sendto(p->fd, buf, (size_t)len, 0, (struct sockaddr *)&ss,
@@ -273,6 +407,10 @@ attach_io(struct probe *p, int fd)
 	rc = sd_event_add_io(p->event, &io, fd, EPOLLIN, on_io, p);
 	if (rc < 0)
 		return rc;
+	if ((rc = sd_event_source_set_priority(io, PROBE_PRIORITY)) < 0) {
+		sd_event_source_disable_unref(io);
+		return rc;
+	}
 	sd_event_source_unref(p->io);
 	p->io = io;
 	return 0;
@@ -291,7 +429,7 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	for (i = 0; i < ntargets; i++)
 		n += targets[i].family == family;
 	if ((family != AF_INET && family != AF_INET6) || !cb ||
-	    rate_pps == 0 || rate_pps > 1000 || size < ICMP_PAYLOAD_MIN ||
+	    rate_pps == 0 || rate_pps > 1000 || size < ICMP_PAYLOAD_TAGGED ||
 	    size > ICMP_PAYLOAD_MAX || strlen(ifname) >= IF_NAMESIZE) {
 		errno = EINVAL;
 		return NULL;
@@ -318,24 +456,15 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	p->mark = mark;
 	p->size = size;
 	p->interval_us = 1000000 / rate_pps;
-	/* unguessable id and first sequence number: a blind forger has to
-	 * hit both, from the target's address, within the timeout */
-	{
-		static uint16_t base;
-		static bool based;
-		uint16_t r[2];
-
-		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
-			r[0] = (uint16_t)(getpid() ^ now_us());
-			r[1] = (uint16_t)(now_us() >> 10);
-		}
-		if (!based) {
-			base = r[0];	/* random once; then distinct per probe */
-			based = true;
-		}
-		p->ident = (uint16_t)(base + nprobes++);
-		p->seq = r[1];
-	}
+	/* a random id and first sequence number per probe, and in each
+	 * request a tag, a keyed MAC (SipHash) of the probe, target,
+	 * sequence and send time under a key drawn at start: a forger on
+	 * the path who sees requests still cannot answer one it did not
+	 * see, nor keep a dead link alive with made-up replies */
+	if ((rc = probe_random(p->salt, sizeof(p->salt))) < 0)
+		goto err_socket;
+	memcpy(&p->ident, p->salt, sizeof(p->ident));
+	memcpy(&p->seq, p->salt + 2, sizeof(p->seq));
 	p->cb = cb;
 	p->userdata = userdata;
 	if ((rc = open_socket(p, src)) < 0)
@@ -348,6 +477,11 @@ probe_new(sd_event *e, const char *linkname, const char *ifname, int family,
 	    1000, on_timer, p);
 	if (rc < 0)
 		goto err_timer;
+	/* probes go out on time whatever else is pending */
+	if ((rc = sd_event_source_set_priority(p->timer, PROBE_PRIORITY)) < 0) {
+		p->timer = sd_event_source_disable_unref(p->timer);
+		goto err_timer;
+	}
 	return p;
 err_timer:
 	sd_event_source_disable_unref(p->io);

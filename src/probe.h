@@ -4,8 +4,9 @@
  * the link's device and source address and marked with its fwmark, so a
  * probe leaves by that link whatever the routing says. Probes go out
  * round-robin over the targets at rate_pps on an sd-event timer; replies
- * are matched by echo id, sequence and source address, and every result
- * is handed to a callback that feeds health.
+ * are matched by echo id, sequence and source address and must carry the
+ * request's tag (a keyed MAC), and every result is handed to a callback
+ * that feeds health.
  */
 #ifndef UPLINKD_PROBE_H
 #define UPLINKD_PROBE_H
@@ -34,6 +35,7 @@ struct probe_counters {
 	uint64_t send_errors;
 	uint64_t replies;	/* matched and passed on */
 	uint64_t ignored;	/* not ours: id, seq, source or payload */
+	uint64_t forged;	/* ours by id and seq, but the tag is wrong */
 	uint64_t malformed;	/* rejected by icmp_parse_reply */
 };
 

@@ -3,7 +3,7 @@
  * reconcile brings the kernel's routes, rules and nexthops to the plan: it
  * diffs the plan against the observed state and sends only the difference,
  * touching nothing uplinkd does not own (its route protocol, rule priority
- * range, nexthop id range and tables). Idempotent: a second run with the
+ * range, nexthop id range and tables, and its own-source address on lo). Idempotent: a second run with the
  * same inputs sends nothing. Also writes the plan's sysctls.
  */
 #include <errno.h>
@@ -26,6 +26,69 @@ count(struct reconcile_stats *st, int rc, unsigned int *what)
 		st->errors++;
 	else
 		(*what)++;
+}
+
+/* An address on the same interface, whatever its prefix length. */
+static const struct kaddr *
+find_addr(const struct kstate *s, const struct kaddr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->naddrs; i++)
+		if (s->addrs[i].ifindex == a->ifindex &&
+		    addr_eq(&s->addrs[i].local.addr, &a->local.addr))
+			return &s->addrs[i];
+	return NULL;
+}
+
+/* uplinkd's own source addresses, before the routes whose source they
+ * are. One that is there already (after kill -9) is adopted as it is. */
+static void
+apply_addrs(struct rt *rt, const struct plan *p, struct kstate *obs,
+    struct reconcile_stats *st)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < p->k.naddrs; i++) {
+		const struct kaddr *want = &p->k.addrs[i];
+
+		if (find_addr(obs, want))
+			continue;
+		rc = rt_addr(rt, RT_ADD, want);
+		if (rc == -EEXIST)
+			rc = 0;
+		count(st, rc, &st->added);
+		if (rc == 0)
+			kstate_add_addr(obs, want);
+	}
+}
+
+/* Remove the own addresses the plan no longer wants, after the routes
+ * that used them. */
+static void
+remove_addrs(struct rt *rt, const struct conf *c, const struct plan *p,
+    struct kstate *obs, struct reconcile_stats *st)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < obs->naddrs;) {
+		struct kaddr a = obs->addrs[i];
+
+		if (!plan_owns_addr(c, obs, &a) || find_addr(&p->k, &a)) {
+			i++;
+			continue;
+		}
+		rc = rt_addr(rt, RT_DEL, &a);
+		if (rc == -EADDRNOTAVAIL || rc == -ENOENT || rc == -ESRCH)
+			rc = 0;
+		count(st, rc, &st->deleted);
+		if (rc == 0)
+			kstate_del_addr(obs, &a);
+		else
+			i++;
+	}
 }
 
 /* Nexthops first (groups need their members, routes their nexthops),
@@ -162,6 +225,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 		else
 			i++;
 	}
+	remove_addrs(rt, c, p, obs, st);
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < obs->nnhs;) {
 			struct knh n = obs->nhs[i];
@@ -230,6 +294,7 @@ reconcile_apply(struct rt *rt, const struct conf *c, const struct plan *p,
 {
 	memset(st, 0, sizeof(*st));
 	check_foreign(c, obs, st);
+	apply_addrs(rt, p, obs, st);
 	apply_nhs(rt, p, obs, st, false);
 	apply_nhs(rt, p, obs, st, true);
 	apply_routes(rt, c, p, obs, st);

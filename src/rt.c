@@ -25,6 +25,7 @@
 #define RT_RECV_BUFSZ	(64 * 1024)	/* > the kernel's 32 KiB dump skb */
 #define RT_EVENT_RCVBUF	(4 * 1024 * 1024)
 #define RT_DUMP_TRIES	5
+#define RT_EVENTS_PER_CALL	64	/* datagrams per rt_read_events call */
 
 struct rt {
 	struct mnl_socket *req;
@@ -381,6 +382,7 @@ struct event_ctx {
 	struct kstate *s;
 	int changed;
 	int err;
+	bool unreadable;	/* an event was skipped: resync */
 };
 
 static int
@@ -391,8 +393,8 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 
 	ret = mirror_event(ctx->s, &ctx->rt->filter, nlh);
 	if (ret == -EINVAL) {
-		log_warnx("rt: skipping a malformed event of type %u",
-		    nlh->nlmsg_type);
+		log_warnx("rt: a malformed event of type %u", nlh->nlmsg_type);
+		ctx->unreadable = true;
 		return MNL_CB_OK;
 	}
 	if (ret < 0) {
@@ -407,11 +409,14 @@ int
 rt_read_events(struct rt *rt, struct kstate *s)
 {
 	struct event_ctx ctx = { .rt = rt, .s = s };
+	unsigned int budget;
 	ssize_t n;
 
 	if (!rt->ev)
 		return -EBADF;
-	for (;;) {
+	/* at most RT_EVENTS_PER_CALL datagrams: a route storm waits for the
+	 * next turn of the loop, after the probes */
+	for (budget = RT_EVENTS_PER_CALL; budget > 0; budget--) {
 		n = mnl_socket_recvfrom(rt->ev, rt->buf, RT_RECV_BUFSZ);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -423,9 +428,11 @@ rt_read_events(struct rt *rt, struct kstate *s)
 		/* events carry the seq and portid of whoever caused them:
 		 * none to check on this socket, which sends nothing */
 		if (mnl_cb_run(rt->buf, n, 0, 0, event_cb, &ctx) ==
-		    MNL_CB_ERROR && ctx.err)
-			return ctx.err;
+		    MNL_CB_ERROR)
+			return ctx.err ? ctx.err : -EBADMSG;
 	}
+	if (ctx.unreadable)
+		return -EBADMSG;
 	return ctx.changed;
 }
 
@@ -444,7 +451,8 @@ request(struct rt *rt, struct nlmsghdr *nlh, const char *what)
 	 * and took its routes and nexthops with it) is no failure */
 	if ((err == -ESRCH || err == -ENOENT) &&
 	    (nlh->nlmsg_type == RTM_DELROUTE || nlh->nlmsg_type == RTM_DELRULE ||
-	    nlh->nlmsg_type == RTM_DELNEXTHOP)) {
+	    nlh->nlmsg_type == RTM_DELNEXTHOP ||
+	    nlh->nlmsg_type == RTM_DELADDR)) {
 		log_debug("rt: %s: already gone", what);
 		return err;
 	}
@@ -535,5 +543,18 @@ rt_nh(struct rt *rt, enum rt_cmd cmd, const struct knh *n)
 	nlh = rtmsg_nh(buf, cmd == RT_DEL ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP,
 	    cmd_flags(cmd), ++rt->seq, n);
 	snprintf(what, sizeof(what), "nexthop %s id %u", cmd_name(cmd), n->id);
+	return request(rt, nlh, what);
+}
+
+int
+rt_addr(struct rt *rt, enum rt_cmd cmd, const struct kaddr *a)
+{
+	char buf[RTMSG_BUFSZ], what[96], p[PREFIX_STRLEN];
+	struct nlmsghdr *nlh;
+
+	nlh = rtmsg_addr(buf, cmd == RT_DEL ? RTM_DELADDR : RTM_NEWADDR,
+	    cmd_flags(cmd), ++rt->seq, a);
+	snprintf(what, sizeof(what), "address %s %s ifindex %d", cmd_name(cmd),
+	    prefix_str(&a->local, p), a->ifindex);
 	return request(rt, nlh, what);
 }

@@ -41,10 +41,12 @@ void rt_set_neigh_filter(struct rt *rt, const char *const *ifnames,
 int rt_dump(struct rt *rt, struct kstate *s);
 
 /*
- * Read what is pending on the event socket without blocking and apply it to
- * *s. Returns the number of messages that changed *s (0 if none),
- * -ENOBUFS when events were lost (the caller must rt_dump again), or
- * another -errno.
+ * Read what is pending on the event socket without blocking (a bounded
+ * number of datagrams: call again when the socket is still readable) and
+ * apply it to *s. Returns the number of messages that changed *s (0 if
+ * none), or -ENOBUFS (events lost), -EBADMSG (an event could not be read)
+ * or another -errno: then *s may be wrong and the caller must rt_dump
+ * until that succeeds.
  */
 int rt_read_events(struct rt *rt, struct kstate *s);
 
@@ -53,5 +55,6 @@ int rt_read_events(struct rt *rt, struct kstate *s);
 int rt_route(struct rt *rt, enum rt_cmd cmd, const struct kroute *r);
 int rt_rule(struct rt *rt, enum rt_cmd cmd, const struct krule *r);
 int rt_nh(struct rt *rt, enum rt_cmd cmd, const struct knh *n);
+int rt_addr(struct rt *rt, enum rt_cmd cmd, const struct kaddr *a);
 
 #endif

@@ -719,6 +719,26 @@ rtmsg_parse_addr(const struct nlmsghdr *nlh, struct kaddr *out)
 	return 0;
 }
 
+struct nlmsghdr *
+rtmsg_addr(void *buf, uint16_t type, uint16_t flags, uint32_t seq,
+    const struct kaddr *a)
+{
+	struct nlmsghdr *nlh = put_header(buf, type, flags, seq);
+	struct ifaddrmsg *ifa;
+
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = a->local.addr.family;
+	ifa->ifa_prefixlen = a->local.len;
+	ifa->ifa_scope = a->scope;
+	ifa->ifa_index = a->ifindex;
+	put_addr(nlh, IFA_LOCAL, &a->local.addr);
+	put_addr(nlh, IFA_ADDRESS, addr_is_set(&a->peer) ? &a->peer :
+	    &a->local.addr);
+	if (type == RTM_NEWADDR && a->flags)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, a->flags);
+	return nlh;
+}
+
 /* Dump requests. */
 
 struct nlmsghdr *

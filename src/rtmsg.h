@@ -26,6 +26,9 @@ struct nlmsghdr *rtmsg_rule(void *buf, uint16_t type, uint16_t flags,
     uint32_t seq, const struct krule *r);
 struct nlmsghdr *rtmsg_nh(void *buf, uint16_t type, uint16_t flags,
     uint32_t seq, const struct knh *n);
+/* An address: RTM_NEWADDR (flags IFA_F_* sent) or RTM_DELADDR. */
+struct nlmsghdr *rtmsg_addr(void *buf, uint16_t type, uint16_t flags,
+    uint32_t seq, const struct kaddr *a);
 /* A dump request (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETRULE,
  * RTM_GETNEXTHOP) for family (AF_UNSPEC for all). */
 struct nlmsghdr *rtmsg_dump(void *buf, uint16_t type, uint8_t family,

@@ -64,7 +64,8 @@ family_json(const struct status_family *fam)
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o}}",
+	o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	    "s:{s:o,s:o,s:o,s:o,s:o}}",
 	    "state", health_state_name(fam->state),
 	    "active", fam->active,
 	    "since", u64(fam->since_s),
@@ -77,8 +78,26 @@ family_json(const struct status_family *fam)
 	    "probes", "sent", u64(fam->probes_sent),
 	    "replies", u64(fam->probe_replies),
 	    "ignored", u64(fam->probes_ignored),
-	    "malformed", u64(fam->probes_malformed));
+	    "malformed", u64(fam->probes_malformed),
+	    "forged", u64(fam->probes_forged));
 	return o;
+}
+
+/* ["198.19.1.53", ...]: the link's resolvers */
+static json_t *
+dns_json(const struct status_link *l)
+{
+	char buf[ADDR_STRLEN];
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < l->ndns; i++)
+		if (json_array_append_new(a, json_string(addr_str(&l->dns[i],
+		    buf))) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
 }
 
 static json_t *
@@ -126,7 +145,8 @@ link_json(const struct status_link *l)
 	    "share_pct", l->share_pct < 0 ? 0.0 : l->share_pct,
 	    "connections", (json_int_t)l->connections,
 	    "state_changes", u64(l->state_changes),
-	    "ipv4", v4, "ipv6", v6)) < 0) {
+	    "ipv4", v4, "ipv6", v6)) < 0 ||
+	    json_object_set_new(o, "dns", dns_json(l)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -192,7 +212,7 @@ status_to_json(const struct status *s)
 		return NULL;
 	}
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:f,"
-	    "s:{s:b,s:b}}",
+	    "s:{s:b,s:b},s:o,s:b,s:o,s:o,s:o}",
 	    "version", s->version ? s->version : "",
 	    "now", u64(s->now_s),
 	    "started", u64(s->started_s),
@@ -204,7 +224,13 @@ status_to_json(const struct status *s)
 	    "netlink_resyncs", u64(s->resyncs),
 	    "last_reconcile_ms", s->last_reconcile_ms < 0 ? 0.0 :
 	    s->last_reconcile_ms,
-	    "failopen", "ipv4", s->failopen4, "ipv6", s->failopen6);
+	    "failopen", "ipv4", s->failopen4, "ipv6", s->failopen6,
+	    "connections_counted_age_s", s->conntrack_synced ?
+	    json_real(s->conntrack_age_s) : json_null(),
+	    "connections_live", s->conntrack_live,
+	    "conntrack_events", u64(s->conntrack_events),
+	    "conntrack_flushes", u64(s->conntrack_flushes),
+	    "conntrack_flush_errors", u64(s->conntrack_flush_errors));
 }
 
 json_t *
@@ -648,11 +674,12 @@ print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
 	v = json_object_get(fam, "probes");
 	if (json_is_object(v))
 		fprintf(f, "    probes: %llu sent, %llu replies, %llu ignored, "
-		    "%llu malformed\n",
+		    "%llu malformed, %llu forged\n",
 		    (unsigned long long)getu(v, "sent"),
 		    (unsigned long long)getu(v, "replies"),
 		    (unsigned long long)getu(v, "ignored"),
-		    (unsigned long long)getu(v, "malformed"));
+		    (unsigned long long)getu(v, "malformed"),
+		    (unsigned long long)getu(v, "forged"));
 	if (json_array_size(json_object_get(fam, "targets")) == 0)
 		return;
 	r = table_row(&t);
@@ -678,6 +705,21 @@ print_family(json_t *fam, const char *name, uint64_t now, FILE *f)
 		    a), NULL);
 	}
 	table_print(&t, f, "    ", false);
+}
+
+/* "  resolvers: A, B (always over this link)" */
+static void
+print_dns(json_t *dns, FILE *f)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(dns) || json_array_size(dns) == 0)
+		return;
+	json_array_foreach(dns, i, v)
+		fprintf(f, "%s%s", i ? ", " : "  resolvers: ",
+		    json_is_string(v) ? json_string_value(v) : "?");
+	fputs(" (always over this link)\n", f);
 }
 
 int
@@ -708,6 +750,7 @@ status_print_link(json_t *st, const char *name, FILE *f)
 		fprintf(f, "  no carrier\n");
 	print_family(json_object_get(l, "ipv4"), "ipv4", now, f);
 	print_family(json_object_get(l, "ipv6"), "ipv6", now, f);
+	print_dns(json_object_get(l, "dns"), f);
 	fprintf(f, "  traffic: tx %s", status_fmt_bytes((double)getu(l,
 	    "tx_bytes"), a));
 	fprintf(f, " (%" PRIu64 " packets), rx %s (%" PRIu64 " packets)\n",

@@ -35,8 +35,10 @@ struct status_family {
 	struct status_target targets[CONF_MAX_TARGETS];
 	unsigned int ntargets;
 	/* the probe socket's counters: echo requests sent, replies taken,
-	 * packets ignored (not ours: id, sequence, source) or malformed */
+	 * packets ignored (not ours: id, sequence, source), malformed, or
+	 * forged (our id and sequence with a wrong tag) */
 	uint64_t probes_sent, probe_replies, probes_ignored, probes_malformed;
+	uint64_t probes_forged;
 };
 
 struct status_link {
@@ -46,6 +48,8 @@ struct status_link {
 	uint32_t mark, table;
 	bool carrier, drained;
 	struct status_family v4, v6;
+	struct addr dns[CONF_MAX_DNS];	/* its resolvers (conf dns) */
+	unsigned int ndns;
 	uint64_t tx_bytes, rx_bytes, tx_packets, rx_packets;
 	double tx_bps, rx_bps;		/* bytes per second, last 10 s */
 	double share_pct;		/* of all links' tx+rx bytes, 10 s */
@@ -78,6 +82,12 @@ struct status {
 	uint64_t reconciles, reconcile_errors, resyncs;
 	double last_reconcile_ms;
 	bool failopen4, failopen6;
+	/* how fresh "connections" is: kept from conntrack events since a
+	 * full count conntrack_age_s ago (synced: one has completed; live:
+	 * no event lost since) */
+	bool conntrack_synced, conntrack_live;
+	double conntrack_age_s;
+	uint64_t conntrack_events, conntrack_flushes, conntrack_flush_errors;
 };
 
 /*
@@ -95,7 +105,16 @@ struct status {
  *  "policies":[{"name":S, "balance":S, "sticky_s":N, "links":[S...]}],
  *  "events":[EVENT...]  (oldest first),
  *  "reconciles":N, "reconcile_errors":N, "netlink_resyncs":N,
- *  "last_reconcile_ms":F, "failopen":{"ipv4":B, "ipv6":B}}
+ *  "last_reconcile_ms":F, "failopen":{"ipv4":B, "ipv6":B},
+ *  "connections_counted_age_s":F|null, "connections_live":B,
+ *  "conntrack_events":N, "conntrack_flushes":N,
+ *  "conntrack_flush_errors":N}
+ *
+ * A link's "connections" is kept from the kernel's conntrack events and
+ * corrected by a full count, made off the loop, at start, after lost
+ * events and every 10 minutes at least: "connections_counted_age_s" is the
+ * age of that count (null: none yet), and "connections_live" says no event
+ * was lost since (else the figures may be off until the next count).
  *
  * FAMILY: {"state":S, "active":B, "since":UNIX_S, "address":S|null,
  *   "gateway":S|null, "rtt_ms":F|null, "jitter_ms":F|null,

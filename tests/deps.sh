@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 #
-# deps.sh: install the Debian packages that building, testing, the demo and
-# the benchmarks need, if any is missing (apt-get update once, then one
-# apt-get install). Without arguments it installs the whole list; with
+# deps.sh: install the Debian packages that building, testing, the demo,
+# the benchmarks and the Debian package (tests/deb) need, if any is missing
+# (apt-get update once, then one apt-get install). Without arguments it installs the whole list; with
 # arguments, only those packages. Run as root on Debian 12 or later; as
 # another user it only says what is missing.
 
@@ -18,6 +18,8 @@ PACKAGES=(
 	bats iproute2 nftables iperf3 conntrack socat jq iputils-ping lsm
 	gnuplot-nox procps valgrind curl python3 systemd util-linux
 	prometheus	# promtool: checks the metrics exposition
+	# the Debian package (tests/deb; Build-Depends are the build list)
+	build-essential debhelper dpkg-dev lintian
 )
 (($#)) && PACKAGES=("$@")
 

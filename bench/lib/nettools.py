@@ -17,6 +17,12 @@
 #   which N SERVER...              N sequential connections to the echo
 #                                  service (tcp 80), round robin over the
 #                                  servers: how many each ISP carried
+#   ctlpoll SOCKET CMD SECONDS [IVL_MS]
+#                                  uplinkd's control request CMD (status,
+#                                  metrics) on one connection every IVL_MS
+#                                  (default 0: back to back) for SECONDS;
+#                                  each answer's start and latency (ms), and
+#                                  the min/median/p99/max
 
 import json
 import re
@@ -177,6 +183,34 @@ def which(n, servers):
     print(json.dumps({"counts": counts, "failed": fails}))
 
 
+def ctlpoll(path, cmd, seconds, ivl_ms):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)        # an answer later than that is a failure
+    s.connect(path)
+    f = s.makefile("rwb")
+    req = json.dumps({"cmd": cmd}).encode() + b"\n"
+    samples, end = [], time.time() + seconds
+    while time.time() < end:
+        t0 = time.time()
+        f.write(req)
+        f.flush()
+        try:
+            line = f.readline()
+        except OSError:
+            line = b""
+        if not line:
+            samples.append((round(t0, 4), 10000.0))
+            break
+        samples.append((round(t0, 4), round((time.time() - t0) * 1000, 2)))
+        if ivl_ms > 0:
+            time.sleep(max(0.0, t0 + ivl_ms / 1000 - time.time()))
+    ms = sorted(x[1] for x in samples) or [0]
+    print(json.dumps({"n": len(samples), "min_ms": ms[0],
+                      "median_ms": ms[len(ms) // 2],
+                      "p99_ms": ms[min(len(ms) - 1, len(ms) * 99 // 100)],
+                      "max_ms": ms[-1], "samples": samples}))
+
+
 def main(argv):
     if not argv:
         sys.exit(__doc__ or "usage: nettools.py serve|keep|probe|which ...")
@@ -189,6 +223,8 @@ def main(argv):
         probe(a[0], float(a[1]), float(a[2]) if len(a) > 2 else 50)
     elif cmd == "which":
         which(int(a[0]), a[1:])
+    elif cmd == "ctlpoll":
+        ctlpoll(a[0], a[1], float(a[2]), float(a[3]) if len(a) > 3 else 0)
     else:
         sys.exit("nettools.py: unknown command " + cmd)
 

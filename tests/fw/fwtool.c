@@ -40,7 +40,8 @@ main(int argc, char **argv)
 {
 	struct fw_counter fc[64];
 	struct fw_objs objs;
-	unsigned int counts[256], i;
+	uint64_t counts[CTCOUNT_SLOTS];
+	unsigned int i;
 	char *text;
 	int r;
 
@@ -69,21 +70,30 @@ main(int argc, char **argv)
 			printf("%d %s\n", objs.v[i].type, objs.v[i].name);
 		fw_objs_free(&objs);
 	} else if (argc >= 4 && strcmp(argv[1], "flush") == 0) {
-		r = conntrack_flush_mark(AF_UNSPEC, strtoul(argv[2], NULL, 0),
-		    strtoul(argv[3], NULL, 0));
-		if (r >= 0)
-			printf("%d\n", r);
-	} else if (argc >= 4 && strcmp(argv[1], "count") == 0) {
-		r = conntrack_count_marks(strtoul(argv[2], NULL, 0), counts,
-		    256, strtoul(argv[3], NULL, 0));
-		for (i = 0; r >= 0 && i < 256; i++)
+		const char *fam = argc >= 5 ? argv[4] : "46";
+
+		r = 0;
+		if (strchr(fam, '4'))
+			r = conntrack_flush_mark(AF_INET, strtoul(argv[2],
+			    NULL, 0), strtoul(argv[3], NULL, 0));
+		if (r == 0 && strchr(fam, '6'))
+			r = conntrack_flush_mark(AF_INET6, strtoul(argv[2],
+			    NULL, 0), strtoul(argv[3], NULL, 0));
+	} else if (argc >= 3 && strcmp(argv[1], "count") == 0) {
+		uint64_t total = 0;
+
+		r = conntrack_count_marks(strtoul(argv[2], NULL, 0), counts);
+		for (i = 0; r >= 0 && i < CTCOUNT_SLOTS; i++) {
+			total += counts[i];
 			if (counts[i] != 0)
-				printf("%u %u\n", i, counts[i]);
+				printf("%u %llu\n", i,
+				    (unsigned long long)counts[i]);
+		}
 		if (r >= 0)
-			printf("total %d\n", r);
+			printf("total %llu\n", (unsigned long long)total);
 	} else {
 		fprintf(stderr, "usage: fwtool apply|check FILE | remove | "
-		    "counters | objects | flush MARK MASK | count MASK SHIFT\n");
+		    "counters | objects | flush MARK MASK [4|6] | count MASK\n");
 		return 2;
 	}
 	if (r < 0) {

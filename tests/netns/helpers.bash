@@ -34,6 +34,9 @@ HELPERS_PIDS=()
 # unix socket path. $$ is the test's process, in subshells too.
 HELPERS_TMP=/tmp/ul-test.$$
 
+# uplinkd's own source addresses in the tests: of the test ranges.
+HELPERS_OWN_SOURCE='own-source = { 198.18.254.1, 2001:db8:fe::1 }'
+
 # Servers, probe targets and NAT addresses of the simulation.
 SERVER1=198.19.200.1
 SERVERS=(198.19.200.{1..8})
@@ -127,7 +130,8 @@ uplinkd_ready() {
 }
 
 # start_uplinkd CONF_TEXT [ARGS...]: write CONF_TEXT to a file (with a
-# control socket of this test's own unless CONF_TEXT names one), start
+# control socket of this test's own unless CONF_TEXT names one, and
+# HELPERS_OWN_SOURCE unless it names an own-source), start
 # $UPLINKD -c FILE -v ARGS in the host namespace, and wait (5 s at most)
 # until it is ready. Sets UPLINKD_PID, UPLINKD_LOG, UPLINKD_CONF,
 # UPLINKD_SOCK. Fails, with the log, if the daemon exits or is not ready.
@@ -146,6 +150,10 @@ start_uplinkd() {
 		UPLINKD_SOCK=$dir/uplinkd.sock
 		printf 'socket = "%s"\n%s\n' "$UPLINKD_SOCK" "$conf" >"$UPLINKD_CONF"
 	fi
+	# uplinkd's own source address (a host without a LAN): from the
+	# simulation's ranges instead of the defaults 192.0.0.8 and 100::1
+	[[ $conf =~ (^|$'\n')[[:space:]]*own-source[[:space:]]*= ]] ||
+		printf '%s\n' "$HELPERS_OWN_SOURCE" >>"$UPLINKD_CONF"
 	: >>"$UPLINKD_LOG"
 	rm -f "$dir/uplinkd.pid" "$dir/uplinkd.status"
 	# Started in an orphaned wrapper, not as a job of the test's shell: a

@@ -99,6 +99,25 @@ print(p)
 assert p["ignored"] > 0 and p["sent"] > 0, p' "$output"
 }
 
+@test "forged replies with the right id, sequence and source but a wrong tag never bring a cut link up, and are counted" {
+	local inj dir
+	inj=$(injector)
+	dir=$(helpers_tmp)
+	cut_isp1
+	bg_in isp1 bash -c "'$inj' --mode wrong-tag --sniff-if cust --duration 5 >'$dir/tag.out'"
+	never_up 5
+	wait_until 3000 test -s "$dir/tag.out"
+	sent_some "$dir/tag.out"
+	group_lacks 1000001
+	run uplinkctl status --json
+	python3 -c '
+import json, sys
+l = [l for l in json.loads(sys.argv[1])["links"] if l["name"] == "isp1"][0]
+p = l["ipv4"]["probes"]
+print(p)
+assert p["forged"] > 10 and p["replies"] < p["sent"], p' "$output"
+}
+
 @test "a blind blast of all 65536 ids never brings a cut link up" {
 	local inj dir
 	inj=$(injector)
@@ -112,6 +131,30 @@ assert p["ignored"] > 0 and p["sent"] > 0, p' "$output"
 	sent_some "$dir/blast1.out"
 	sent_some "$dir/blast2.out"
 	kill -0 "$UPLINKD_PID"
+}
+
+@test "an echo-reply flood at one uplink's address: the other link's silent cut is still seen within 1 s" {
+	local inj dir start ms
+	inj=$(injector)
+	dir=$(helpers_tmp)
+	sim_up --lan
+	start_uplinkd "$CONF2"
+	wait_until 8000 eval '[[ $(link_state isp1) == up && $(link_state isp2) == up ]]'
+	wait_until 3000 in_group 1000002
+	# two blind floods of echo replies at wan1, from isp1's probe targets
+	bg_in isp1 bash -c "'$inj' --mode blast --src 198.19.255.1 --dst 198.18.1.2 --duration 6 >'$dir/f1.out'"
+	bg_in isp1 bash -c "'$inj' --mode blast --src 198.19.255.2 --dst 198.18.1.2 --duration 6 >'$dir/f2.out'"
+	sleep 1
+	start=$(now_us)
+	sim cut 2
+	wait_until 1000 not_in_group 1000002
+	ms=$(elapsed_ms_since "$start")
+	echo "# isp2 cut under a flood at wan1: out of the group after $ms ms" >&3
+	# the flooded link itself stayed up, and the daemon answers
+	[[ $(link_state isp1) == up ]]
+	status_fast
+	wait_until 8000 test -s "$dir/f1.out"
+	sent_some "$dir/f1.out"
 }
 
 @test "exact replies to one link's probes arriving on the other link do not count" {
@@ -296,10 +339,10 @@ $CONF2"
 	grep -q "hookcaps NoNewPrivs: *1" "$UPLINKD_LOG"
 	# and it can still do everything its loop does: rewrite a sysctl
 	# someone changed, move traffic off a dead link, reload, clean up
-	in_host sysctl -qw net.ipv4.fib_multipath_hash_policy=0
+	in_host sysctl -qw net.ipv4.fib_multipath_use_neigh=0
 	sim cut 2
 	wait_until 3000 group_lacks 1000002
-	[[ $(in_host sysctl -n net.ipv4.fib_multipath_hash_policy) == 1 ]]
+	[[ $(in_host sysctl -n net.ipv4.fib_multipath_use_neigh) == 1 ]]
 	sim heal 2
 	wait_until 10000 in_group 1000002
 	kill -HUP "$UPLINKD_PID"

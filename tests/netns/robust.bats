@@ -275,6 +275,40 @@ keep_talking() {
 	kill -0 "$UPLINKD_PID"
 }
 
+@test "netlink reads failing again and again: every failed dump is tried again until the state converges" {
+	sim_up --lan
+	local dir
+	dir=$(helpers_tmp)
+	# while $dir/fault exists, every second read on the daemon's route
+	# netlink sockets fails with ENOBUFS (nlfault.so): events are lost,
+	# and so is every dump meant to recover them (in an ASan build, the
+	# sanitizer is told the preload is fine)
+	cat >"$dir/wrap" <<-EOF
+	#!/bin/sh
+	exec env LD_PRELOAD=$BUILD/tests/tools/nlfault.so NLFAULT_FILE=$dir/fault \\
+	    NLFAULT_EVERY=2 \\
+	    ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" "\$@"
+	EOF
+	chmod +x "$dir/wrap"
+	UPLINKD_WRAP=$dir/wrap start_uplinkd "$CONF2"
+	wait_until 6000 both_up_logged
+	touch "$dir/fault"
+	# what the daemon must notice once reads work again
+	in_host ip addr del 198.18.2.2/24 dev wan2
+	in_host ip addr add 198.18.2.77/24 dev wan2
+	in_host ip route replace default via 198.18.2.1 dev wan2 metric 102
+	wait_until 3000 grep -q "netlink dump: .*trying again" "$UPLINKD_LOG"
+	sleep 1
+	rm "$dir/fault"
+	wait_until 10000 grep -q "netlink: resynchronised" "$UPLINKD_LOG"
+	wait_until 5000 eval 'rules | grep -q "from 198.18.2.77 lookup 1002"'
+	! rules | grep -q "from 198.18.2.2 lookup"
+	wait_until 10000 both_up_logged
+	run which_isp host "$SERVER1" 198.18.2.77
+	[[ $output == 2 ]]
+	kill -0 "$UPLINKD_PID"
+}
+
 @test "a table already used by someone else: a clear error, its routes untouched, retried with backoff" {
 	sim_up --lan
 	# someone else's routes in table 1001, which uplinkd would use for isp1

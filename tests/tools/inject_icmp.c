@@ -14,6 +14,9 @@
  *              with 100 added to its last byte)
  *   other-src  from another probe target (one of the link's, not the one
  *              this request went to): give it with --src
+ *   wrong-tag  id, sequence, source and send time right, but the tag
+ *              (payload bytes 12-19: uplinkd's keyed MAC) changed, as a
+ *              forger who cannot compute it must send
  *   blast      blind: without looking at requests, every identifier
  *              0..65535 with a random sequence number and uplinkd's magic,
  *              from --src to --dst, over and over
@@ -51,9 +54,9 @@
 #define MAGIC	0x75706c6bU	/* src/icmp.h ICMP_MAGIC */
 
 enum mode { M_EXACT, M_WRONG_ID, M_WRONG_SEQ, M_WRONG_SRC, M_OTHER_SRC,
-	M_BLAST };
+	M_BLAST, M_WRONG_TAG };
 static const char *mode_names[] = { "exact", "wrong-id", "wrong-seq",
-	"wrong-src", "other-src", "blast" };
+	"wrong-src", "other-src", "blast", "wrong-tag" };
 
 static void __attribute__((noreturn))
 die(const char *what)
@@ -317,6 +320,12 @@ main(int argc, char *argv[])
 			rs = fsrc;
 			if (rs.s_addr == d.s_addr)
 				continue;	/* not "other" for this one */
+			break;
+		case M_WRONG_TAG:
+			if ((size_t)n >= hl + 8 + 20)
+				buf[hl + 8 + 12] ^= 0x5a;
+			break;
+		default:
 			break;
 		}
 		if (fdst.s_addr)

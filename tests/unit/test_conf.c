@@ -216,7 +216,7 @@ static const struct errcase errcases[] = {
 	    "t.conf:3: probe: rate: 0 is out of range 1..100\n"
 	    "t.conf:4: probe: window: 3 is out of range 4..1000\n"
 	    "t.conf:5: probe: loss-down: 101 is out of range 0..100\n"
-	    "t.conf:6: probe: size: 4 is out of range 8..1452\n" },
+	    "t.conf:6: probe: size: 4 is out of range 20..1452\n" },
 	{ "probe thresholds out of order",
 	    "link a {}\nprobe {\n\ttimeout = 1s\n\tdown-after = 800\n"
 	    "\tlatency-degraded = 1s\n\tloss-degraded = 30\n}\n",
@@ -262,6 +262,23 @@ static const struct errcase errcases[] = {
 	    "most 107 characters\n"
 	    "t.conf:3: metrics-listen: '::1:9120' is not ADDR:PORT or "
 	    "[ADDR6]:PORT\n" },
+	{ "bad resolvers",
+	    "link a {\n\tdns = { 198.19.1.53, x }\n}\n"
+	    "link b {\n\tfamily = ipv4\n\tdns = { 198.19.1.53, 2001:db8::53 }\n}\n",
+	    "t.conf:2: link a: dns: 'x' is not a unicast IP address\n"
+	    "t.conf:6: link b: dns: 198.19.1.53 is already a resolver of "
+	    "link a\n"
+	    "t.conf:6: link b: dns: 2001:db8::53 is of a family the link "
+	    "does not use\n" },
+	{ "bad local-source and own-source",
+	    "local-source = bogus\nown-source = { 198.18.0.1, 198.18.0.2 }\n"
+	    "link a {}\n",
+	    "t.conf:1: local-source: 'bogus' is not auto, none or a unicast "
+	    "IP address\n"
+	    "t.conf:2: own-source: two IPv4 addresses\n" },
+	{ "own-source of link scope", "own-source = fe80::1\nlink a {}\n",
+	    "t.conf:1: own-source: 'fe80::1' is not none or a unicast IP "
+	    "address\n" },
 	{ "errors of all sections sorted by line",
 	    "link a {\n\tweight = 0\n}\nprobe {\n\trate = 0\n}\nbalance = rr\n",
 	    "t.conf:2: link a: weight: 0 is out of range 1..255\n"
@@ -306,6 +323,42 @@ load_ok(const char *text)
 	return c;
 }
 
+/* nat6 = none with a masqueraded LAN: a warning with the line, and the
+ * config still loads; none without a LAN, or on an IPv4-only link, is
+ * quiet. */
+static void
+test_nat6_warning(void **state)
+{
+	struct conf *c;
+	char *out;
+
+	(void)state;
+	out = load_errors("link a {}\nlink b {\n\tnat6 = none\n}\n"
+	    "link c {\n\tnat6 = none\n\tfamily = ipv4\n}\n"
+	    "lan home { interface = br0 }\n", &c);
+	assert_non_null(c);
+	assert_string_equal(out, "t.conf:3: warning: link b: nat6 = none: "
+	    "IPv6 from lan home (line 9) leaves over this link with its own "
+	    "source, which the ISP drops unless it routes that prefix here "
+	    "(nat6 = auto translates what it would drop)\n");
+	assert_int_equal(c->links[0].nat6, NAT6_AUTO);
+	free(out);
+	conf_free(c);
+	conf_free(load_ok("link b {\n\tnat6 = none\n}\n"));
+	/* two links on one interface, IPv6 gateway of neither given */
+	out = load_errors("link a { interface = eth0 gateway = 198.18.1.1 }\n"
+	    "link b {\n\tinterface = eth0\n\tgateway = 198.18.1.3\n}\n"
+	    "link c { interface = eth0 gateway = { 198.18.1.4, "
+	    "2001:db8:1::4 } }\n", &c);
+	assert_non_null(c);
+	assert_string_equal(out, "t.conf:2: warning: link b: shares interface "
+	    "eth0 with link a (line 1) and neither gives an IPv6 gateway: both "
+	    "would learn the same one (give each its own, or leave the family "
+	    "out)\n");
+	free(out);
+	conf_free(c);
+}
+
 static void
 test_too_many_links(void **state)
 {
@@ -347,6 +400,9 @@ test_defaults(void **state)
 	assert_string_equal(c->socket_path, CONF_DEFAULT_SOCKET);
 	assert_null(c->socket_group);
 	assert_null(c->metrics_listen);
+	assert_true(c->local_source_auto);
+	assert_string_equal(addr_str(&c->own_source4, buf), CONF_OWN_SOURCE4);
+	assert_string_equal(addr_str(&c->own_source6, buf), CONF_OWN_SOURCE6);
 	assert_int_equal(c->probe.ntargets, 5);
 	assert_string_equal(addr_str(&c->probe.targets[0], buf), "1.1.1.1");
 	assert_string_equal(addr_str(&c->probe.targets[4], buf),
@@ -362,7 +418,7 @@ test_defaults(void **state)
 	assert_int_equal(c->probe.loss_degraded_pct, 10);
 	assert_int_equal(c->probe.loss_down_pct, 20);
 	assert_int_equal(c->probe.hold_max_ms, 60000);
-	assert_int_equal(c->probe.size, 16);
+	assert_int_equal(c->probe.size, 24);
 	assert_int_equal(c->nlinks, 1);
 	assert_string_equal(l->name, "wan");
 	assert_string_equal(l->ifname, "wan");
@@ -371,7 +427,7 @@ test_defaults(void **state)
 	assert_int_equal(l->weight, 1);
 	assert_int_equal(l->tier, 1);
 	assert_true(l->ipv4 && l->ipv6);
-	assert_int_equal(l->nat6, NAT6_NONE);
+	assert_int_equal(l->nat6, NAT6_AUTO);
 	assert_false(l->has_probe);
 	assert_memory_equal(&l->probe, &c->probe, sizeof(c->probe));
 	assert_int_equal(l->id, 1);
@@ -397,11 +453,18 @@ test_values(void **state)
 	    "policy p { links = { b, a } sticky = 30m }\n"
 	    "rule {\n\tsrc = 100.64.0.0/10\n\tproto = 6\n"
 	    "\tdport = { 80, \"8000-8080\" }\n\tiif = br0\n\tpolicy = p\n}\n"
-	    "rule { policy = unreachable }\n");
+	    "rule { policy = unreachable }\n"
+	    "own-source = 2001:db8::8\n"
+	    "link d {\n\tdns = { 198.19.1.53, 2001:db8::53 }\n}\n");
 	const struct conf_link *a = &c->links[0], *b = &c->links[1];
 	char buf[PREFIX_STRLEN];
 
 	(void)state;
+	/* own-source given replaces both defaults */
+	assert_false(addr_is_set(&c->own_source4));
+	assert_string_equal(addr_str(&c->own_source6, buf), "2001:db8::8");
+	assert_int_equal(c->links[2].ndns, 2);
+	assert_string_equal(addr_str(&c->links[2].dns[1], buf), "2001:db8::53");
 	assert_int_equal(c->fwmark_mask, 0xff00);
 	assert_int_equal(c->balance, BALANCE_HASH);
 	assert_false(c->manage_sysctl);
@@ -543,6 +606,7 @@ main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_too_many_links),
+		cmocka_unit_test(test_nat6_warning),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_assign_ids),

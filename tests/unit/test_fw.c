@@ -307,6 +307,56 @@ case_link_down(struct fixture *fx, struct fw_objs *have)
 	add_rule(fx, 0)->proto = 6;
 }
 
+/* LAN IPv6 by default: translated where its source is not the link's
+ * own prefix; into the delegated prefix where one is given; a link without
+ * IPv6 yet translates all of it. */
+static void
+case_nat6_auto(struct fixture *fx, struct fw_objs *have)
+{
+	static const struct tlink l[] = {
+		{ "isp1", "eth0", 1, "198.18.1.2", "198.18.1.0/24",
+		    "198.18.1.1", "2001:db8:1::2", "2001:db8:1::/64",
+		    "2001:db8:1::1", false, NULL, NAT6_AUTO },
+		{ "isp2", "eth1", 1, "198.18.2.2", "198.18.2.0/24",
+		    "198.18.2.1", "2001:db8:2::2", "2001:db8:2::/64",
+		    "2001:db8:2::1", false, NULL, NAT6_AUTO },
+		{ "lte", "wwan0", 1, "198.18.3.2", "198.18.3.0/24",
+		    "198.18.3.1", NULL, NULL, NULL, false, NULL, NAT6_AUTO },
+	};
+
+	fixture_init(fx, l, 3);
+	set_prefix(&fx->links[1].npt_prefix6, "2001:db8:2:8000::/64");
+	add_lan(fx, "br0", true);
+}
+
+/* Each ISP's resolvers over its own link, from the host and the LAN. */
+static void
+case_dns(struct fixture *fx, struct fw_objs *have)
+{
+	fixture_init(fx, two, 2);
+	add_lan(fx, "br0", true);
+	set_addr(&fx->links[0].dns[0], "198.19.1.53");
+	set_addr(&fx->links[0].dns[1], "2001:db8:100:1::53");
+	set_addr(&fx->links[0].dns[2], "198.19.1.54");
+	fx->links[0].ndns = 3;
+	set_addr(&fx->links[1].dns[0], "198.19.2.53");
+	fx->links[1].ndns = 1;
+}
+
+/* A host without a LAN: its unbound sockets get uplinkd's own source,
+ * translated on every way out and never let out as it is. */
+static void
+case_own_source(struct fixture *fx, struct fw_objs *have)
+{
+	fixture_init(fx, two, 2);
+	fx->c.local_source_auto = true;
+	set_addr(&fx->c.own_source4, "192.0.0.8");
+	set_addr(&fx->c.own_source6, "100::1");
+	fx->p.own_source4 = fx->p.own_source6 = true;
+	fx->p.local_source4 = fx->c.own_source4;
+	fx->p.local_source6 = fx->c.own_source6;
+}
+
 /* Before a reload: two links and a sticky policy. */
 static void
 case_removed_before(struct fixture *fx, struct fw_objs *have)
@@ -346,6 +396,9 @@ static const struct tcase cases[] = {
 	{ "shared-iface", case_shared_iface },
 	{ "policies", case_policies },
 	{ "link-down", case_link_down },
+	{ "own-source", case_own_source },
+	{ "nat6-auto", case_nat6_auto },
+	{ "dns", case_dns },
 	{ "removed-before", case_removed_before },
 	{ "removed", case_removed },
 };

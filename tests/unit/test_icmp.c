@@ -23,7 +23,8 @@ test_build_v4(void **state)
 		0x08, 0x00, 0x00, 0x00, 0x12, 0x34, 0x00, 0x07,
 		0x75, 0x70, 0x6c, 0x6b,			/* magic */
 		0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, /* sent_us */
-		0x14, 0x15, 0x16, 0x17,			/* fill */
+		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, /* tag */
+		0x1c, 0x1d, 0x1e, 0x1f,			/* fill */
 	};
 	uint8_t buf[64], w[sizeof(want)];
 	uint16_t ck;
@@ -34,9 +35,13 @@ test_build_v4(void **state)
 	w[2] = ck >> 8;
 	w[3] = ck & 0xff;
 	assert_int_equal(icmp_build_echo(AF_INET, 0x1234, 7, 0x102030405ULL,
-	    16, buf, sizeof(buf)), 24);
+	    0x1122334455667788ULL, 24, buf, sizeof(buf)), 32);
 	assert_memory_equal(buf, w, sizeof(w));
-	assert_int_equal(icmp_checksum(buf, 24), 0);
+	assert_int_equal(icmp_checksum(buf, 32), 0);
+	/* without room for the tag, none is written */
+	assert_int_equal(icmp_build_echo(AF_INET, 0x1234, 7, 0x102030405ULL,
+	    0x1122334455667788ULL, 16, buf, sizeof(buf)), 24);
+	assert_int_equal(buf[20], 0x14);
 }
 
 static void
@@ -45,11 +50,35 @@ test_build_v6(void **state)
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(icmp_build_echo(AF_INET6, 1, 2, 3, 12, buf,
+	assert_int_equal(icmp_build_echo(AF_INET6, 1, 2, 3, 0, 12, buf,
 	    sizeof(buf)), 20);
 	assert_int_equal(buf[0], 128);
 	assert_int_equal(buf[2], 0);	/* checksum left to the kernel */
 	assert_int_equal(buf[3], 0);
+}
+
+static void
+test_tag_round_trip(void **state)
+{
+	struct icmp_reply r;
+	struct addr from;
+	uint8_t buf[64];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(addr_parse("2001:db8::1", &from), 0);
+	n = icmp_build_echo(AF_INET6, 7, 9, 99, 0xfeedfacecafebeefULL,
+	    ICMP_PAYLOAD_TAGGED, buf, sizeof(buf));
+	assert_int_equal(n, ICMP_HDR_LEN + ICMP_PAYLOAD_TAGGED);
+	buf[0] = 129;		/* echo reply */
+	assert_int_equal(icmp_parse_reply(AF_INET6, buf, (size_t)n, &from,
+	    &r), 0);
+	assert_true(r.magic_ok && r.has_tag);
+	assert_true(r.tag == 0xfeedfacecafebeefULL);
+	/* one byte short of the tag: none */
+	assert_int_equal(icmp_parse_reply(AF_INET6, buf, (size_t)n - 1,
+	    &from, &r), 0);
+	assert_false(r.has_tag);
 }
 
 static void
@@ -58,13 +87,13 @@ test_build_errors(void **state)
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(icmp_build_echo(AF_UNIX, 1, 2, 3, 16, buf,
+	assert_int_equal(icmp_build_echo(AF_UNIX, 1, 2, 3, 0, 16, buf,
 	    sizeof(buf)), -EINVAL);
-	assert_int_equal(icmp_build_echo(AF_INET, 1, 2, 3, 11, buf,
+	assert_int_equal(icmp_build_echo(AF_INET, 1, 2, 3, 0, 11, buf,
 	    sizeof(buf)), -EINVAL);
-	assert_int_equal(icmp_build_echo(AF_INET, 1, 2, 3,
+	assert_int_equal(icmp_build_echo(AF_INET, 1, 2, 3, 0,
 	    ICMP_PAYLOAD_MAX + 1, buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(icmp_build_echo(AF_INET, 1, 2, 3, 16, buf, 23),
+	assert_int_equal(icmp_build_echo(AF_INET, 1, 2, 3, 0, 16, buf, 23),
 	    -ENOSPC);
 }
 
@@ -146,7 +175,7 @@ make_v4(uint8_t *p, size_t opt)
 	ssize_t n;
 
 	memset(p, 0, 128);
-	n = icmp_build_echo(AF_INET, 0xbeef, 42, 123456789, 16, p + hl,
+	n = icmp_build_echo(AF_INET, 0xbeef, 42, 123456789, 0, 16, p + hl,
 	    128 - hl);
 	assert_int_equal(n, 24);
 	icmp_len = (size_t)n;
@@ -259,7 +288,7 @@ test_v6(void **state)
 	struct icmp_reply r;
 	struct addr from;
 
-	assert_int_equal(icmp_build_echo(AF_INET6, 7, 9, 99, 16, p,
+	assert_int_equal(icmp_build_echo(AF_INET6, 7, 9, 99, 0, 16, p,
 	    sizeof(p)), 24);
 	p[0] = c->type;
 	assert_int_equal(addr_parse("2001:db8::1", &from), 0);
@@ -313,6 +342,7 @@ main(void)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_build_v4);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_build_v6);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_build_errors);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_tag_round_trip);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_parse_args);
 	TABLE(t, n, v4_cases, test_v4);
 	TABLE(t, n, v6_cases, test_v6);

@@ -37,7 +37,9 @@ static const char status_json[] =
 "  \"ipv4\":{\"state\":\"down\",\"active\":false,\"rtt_ms\":null},"
 "  \"ipv6\":null}],"
 "\"reconciles\":42,\"reconcile_errors\":1,\"netlink_resyncs\":2,"
-"\"last_reconcile_ms\":1.5}";
+"\"last_reconcile_ms\":1.5,\"connections_counted_age_s\":12.5,"
+"\"connections_live\":true,\"conntrack_events\":250000,"
+"\"conntrack_flushes\":3,\"conntrack_flush_errors\":1}";
 
 static const char expected[] =
 "# HELP uplinkd_info uplinkd's version.\n"
@@ -127,7 +129,27 @@ static const char expected[] =
 "# HELP uplinkd_netlink_resyncs_total Full netlink dumps after a lost "
 "event (ENOBUFS).\n"
 "# TYPE uplinkd_netlink_resyncs_total counter\n"
-"uplinkd_netlink_resyncs_total 2\n";
+"uplinkd_netlink_resyncs_total 2\n"
+"# HELP uplinkd_connections_counted_age_seconds Age of the full conntrack "
+"count that the connection figures follow from (kept from events since).\n"
+"# TYPE uplinkd_connections_counted_age_seconds gauge\n"
+"uplinkd_connections_counted_age_seconds 12.5\n"
+"# HELP uplinkd_connections_live Whether no conntrack event was lost since "
+"that count.\n"
+"# TYPE uplinkd_connections_live gauge\n"
+"uplinkd_connections_live 1\n"
+"# HELP uplinkd_conntrack_events_total Conntrack events applied to the "
+"connection figures.\n"
+"# TYPE uplinkd_conntrack_events_total counter\n"
+"uplinkd_conntrack_events_total 250000\n"
+"# HELP uplinkd_conntrack_flushes_total Flushes of a dead link's "
+"connections.\n"
+"# TYPE uplinkd_conntrack_flushes_total counter\n"
+"uplinkd_conntrack_flushes_total 3\n"
+"# HELP uplinkd_conntrack_flush_errors_total Flushes that failed (each is "
+"retried).\n"
+"# TYPE uplinkd_conntrack_flush_errors_total counter\n"
+"uplinkd_conntrack_flush_errors_total 1\n";
 
 static char *
 render(const char *json, int *rc)

@@ -440,6 +440,180 @@ test_ownership(void **state)
 	conf_free(c);
 }
 
+/* lo (ifindex 1), and lan0 (ifindex 40) with lan_addr unless NULL */
+static void
+add_lo_lan(struct kstate *s, const char *lan_addr)
+{
+	struct klink l = { 0 };
+	struct kaddr a = { 0 };
+
+	l.ifindex = 1;
+	strcpy(l.ifname, "lo");
+	l.flags = IFF_UP | IFF_RUNNING | IFF_LOOPBACK;
+	l.carrier = true;
+	assert_int_equal(kstate_add_link(s, &l), 0);
+	l.ifindex = 40;
+	strcpy(l.ifname, "lan0");
+	l.flags = IFF_UP | IFF_RUNNING;
+	assert_int_equal(kstate_add_link(s, &l), 0);
+	if (!lan_addr)
+		return;
+	a.ifindex = 40;
+	assert_int_equal(prefix_parse(lan_addr, &a.local), 0);
+	assert_int_equal(kstate_add_addr(s, &a), 0);
+}
+
+static const struct kroute *
+balanced_route(const struct plan *p, const struct conf *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->k.nroutes; i++)
+		if (p->k.routes[i].table == c->table_base)
+			return &p->k.routes[i];
+	return NULL;
+}
+
+static bool
+has_sysctl(const struct plan *p, const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nsysctls; i++)
+		if (strcmp(p->sysctls[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+/* The host's unbound sockets' source: uplinkd's own address on lo with
+ * no LAN address, the LAN's address with one, none when told so. */
+static void
+test_own_source(void **state)
+{
+	static const struct {
+		const char *name, *conf, *lan_addr, *src;
+		bool owned;
+	} cases[] = {
+		{ "no LAN: own-source", "", NULL, "192.0.0.8", true },
+		{ "LAN without address: own-source", "lan l { interface = lan0 }\n",
+		    NULL, "192.0.0.8", true },
+		{ "LAN address", "lan l { interface = lan0 }\n",
+		    "100.64.0.1/24", "100.64.0.1", false },
+		{ "own-source given", "own-source = 198.18.254.1\n", NULL,
+		    "198.18.254.1", true },
+		{ "local-source none", "local-source = none\n", NULL, NULL,
+		    false },
+		{ "own-source none", "own-source = none\n", NULL, NULL, false },
+	};
+	char text[512], buf[ADDR_STRLEN];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plan_input in = { 0 };
+		const struct kroute *r;
+		struct kstate obs;
+		struct plan p;
+		struct conf *c;
+
+		host(&obs, 2, true);
+		add_lo_lan(&obs, cases[i].lan_addr);
+		snprintf(text, sizeof(text), "link a { interface = wan1 }\n"
+		    "link b { interface = wan2 }\n%s", cases[i].conf);
+		c = load(text);
+		in.conf = c;
+		in.obs = &obs;
+		assert_int_equal(plan_build(&in, &p), 0);
+		r = balanced_route(&p, c);
+		assert_non_null(r);
+		print_message("%s\n", cases[i].name);
+		if (cases[i].src)
+			assert_string_equal(addr_str(&r->prefsrc, buf),
+			    cases[i].src);
+		else
+			assert_false(addr_is_set(&r->prefsrc));
+		assert_int_equal(p.own_source4, cases[i].owned);
+		assert_int_equal(p.k.naddrs, cases[i].owned ? 1 : 0);
+		if (cases[i].owned) {
+			assert_int_equal(p.k.addrs[0].ifindex, 1);
+			assert_int_equal(p.k.addrs[0].local.len, 32);
+			assert_true(plan_owns_addr(c, &obs, &p.k.addrs[0]));
+		}
+		/* the multipath hash is needed only without a source */
+		assert_int_equal(has_sysctl(&p,
+		    "net/ipv4/fib_multipath_hash_policy"), !cases[i].src);
+		plan_free(&p);
+		conf_free(c);
+		kstate_clear(&obs);
+	}
+}
+
+/* A host without a LAN as `uplinkctl plan` prints it: uplinkd's own
+ * address on lo, the source of the balanced route, no hash sysctl. */
+static void
+test_golden_own_source(void **state)
+{
+	struct conf *c = load("link isp1 { interface = wan1 }\n"
+	    "link isp2 { interface = wan2 }\n");
+	struct plan_input in = { 0 };
+	struct kstate obs;
+	struct plan p;
+	char *text;
+
+	(void)state;
+	host(&obs, 2, true);
+	add_lo_lan(&obs, NULL);
+	in.conf = c;
+	in.obs = &obs;
+	assert_int_equal(plan_build(&in, &p), 0);
+	text = render(&p, c, &obs);
+	golden("no-lan-own-source", text);
+	free(text);
+	plan_free(&p);
+	conf_free(c);
+	kstate_clear(&obs);
+}
+
+/* An explicit local-source that is also own-source is the admin's. */
+static void
+test_own_source_not_owned(void **state)
+{
+	struct conf *c = load("link a { interface = wan1 }\n"
+	    "local-source = 192.0.0.8\n");
+	struct kaddr a = { 0 };
+	struct kstate obs;
+
+	(void)state;
+	host(&obs, 1, true);
+	add_lo_lan(&obs, NULL);
+	a.ifindex = 1;
+	assert_int_equal(prefix_parse("192.0.0.8/32", &a.local), 0);
+	assert_false(plan_owns_addr(c, &obs, &a));
+	a.ifindex = 11;
+	conf_free(c);
+	c = load("link a { interface = wan1 }\n");
+	assert_false(plan_owns_addr(c, &obs, &a));	/* not on lo */
+	/* someone else has it on another interface: used, never doubled */
+	{
+		struct plan_input in = { 0 };
+		struct plan p;
+
+		assert_int_equal(kstate_add_addr(&obs, &a), 0);
+		in.conf = c;
+		in.obs = &obs;
+		assert_int_equal(plan_build(&in, &p), 0);
+		assert_int_equal(p.k.naddrs, 0);
+		assert_false(p.own_source4);
+		assert_true(addr_eq(&p.local_source4, &a.local.addr));
+		plan_free(&p);
+		kstate_del_addr(&obs, &a);
+	}
+	a.ifindex = 1;
+	assert_true(plan_owns_addr(c, &obs, &a));
+	conf_free(c);
+	kstate_clear(&obs);
+}
+
 int
 main(void)
 {
@@ -455,5 +629,10 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_learn_gateway);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_absent_interface);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ownership);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_own_source);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_golden_own_source);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_own_source_not_owned);
 	return _cmocka_run_group_tests("plan", tests, n, NULL, NULL);
 }

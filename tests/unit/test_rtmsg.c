@@ -87,6 +87,42 @@ test_build_route(void **state)
 	    NLM_F_CREATE | NLM_F_REPLACE, 1, &r), want, sizeof(want));
 }
 
+/* ip addr add 198.18.254.1/32 dev ifindex 1 (uplinkd's own source) */
+static void
+test_build_addr(void **state)
+{
+	static const uint8_t want[] = {
+		40, 0, 0, 0,		/* nlmsg_len */
+		20, 0,			/* RTM_NEWADDR */
+		0x05, 0x06,		/* REQUEST|ACK|EXCL|CREATE */
+		7, 0, 0, 0,		/* seq */
+		0, 0, 0, 0,		/* pid */
+		2, 32, 0, 0,		/* AF_INET, /32, flags, scope global */
+		1, 0, 0, 0,		/* ifindex 1 */
+		8, 0, 2, 0, 198, 18, 254, 1,	/* IFA_LOCAL */
+		8, 0, 1, 0, 198, 18, 254, 1,	/* IFA_ADDRESS */
+	};
+	struct kaddr a, back;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.ifindex = 1;
+	a.local.addr = A("198.18.254.1");
+	a.local.len = 32;
+	assert_bytes(rtmsg_addr(mbuf.b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+	    7, &a), want, sizeof(want));
+	/* and an IPv6 one with IFA_F_NODAD parses back as it was built */
+	a.local.addr = A("2001:db8:fe::1");
+	a.local.len = 128;
+	a.flags = IFA_F_NODAD;
+	assert_int_equal(rtmsg_parse_addr(rtmsg_addr(mbuf.b, RTM_NEWADDR, 0, 8,
+	    &a), &back), 0);
+	assert_int_equal(back.ifindex, 1);
+	assert_true(prefix_eq(&back.local, &a.local));
+	assert_false(addr_is_set(&back.peer));
+	assert_int_equal(back.flags, IFA_F_NODAD);
+}
+
 /* ip rule add fwmark 0x10000/0xff0000 lookup 1001 pref 1001 protocol 250 */
 static void
 test_build_rule_fwmark(void **state)
@@ -1201,6 +1237,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_route),
+		cmocka_unit_test(test_build_addr),
 		cmocka_unit_test(test_build_rule_fwmark),
 		cmocka_unit_test(test_build_rule_suppress),
 		cmocka_unit_test(test_build_nh),

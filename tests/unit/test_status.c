@@ -73,6 +73,7 @@ setup(void **state)
 	l->v4.probe_replies = 1150;
 	l->v4.probes_ignored = 7;
 	l->v4.probes_malformed = 1;
+	l->v4.probes_forged = 2;
 	set_addr(&l->v4.targets[0].addr, "198.19.0.1");
 	l->v4.targets[0].answering = true;
 	l->v4.targets[0].rtt_ms = 11.5;
@@ -383,13 +384,13 @@ static const char expected_link[] =
 "table 1001\n"
 "  ipv4: up 3m12s, active, address 198.18.0.2, gateway 198.18.0.1\n"
 "    rtt 12.1ms, jitter 0.75ms, loss 0.0%\n"
-"    probes: 1200 sent, 1150 replies, 7 ignored, 1 malformed\n"
+"    probes: 1200 sent, 1150 replies, 7 ignored, 1 malformed, 2 forged\n"
 "    TARGET      ANSWERING     RTT  JITTER    LOSS\n"
 "    198.19.0.1  yes        11.5ms  0.50ms    0.0%\n"
 "    198.19.0.2  no              -       -  100.0%\n"
 "  ipv6: degraded 30s, active, address 2001:db8::2, gateway -\n"
 "    rtt 250ms, jitter 40.0ms, loss 12.5%\n"
-"    probes: 0 sent, 0 replies, 0 ignored, 0 malformed\n"
+"    probes: 0 sent, 0 replies, 0 ignored, 0 malformed, 0 forged\n"
 "  traffic: tx 1.2 GB (1000000 packets), rx 9.9 GB (2000000 packets)\n"
 "  last 10 s: tx 1.2 MB/s, rx 312 B/s, share 62%\n"
 "  connections 120, state changes 3\n";
