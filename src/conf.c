@@ -708,3 +708,36 @@ conf_link_table(const struct conf *c, const struct conf_link *l)
 	return c->table_base + l->id;
 }
 
+
+bool
+conf_name_ok(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len >= CONF_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-')
+			return false;
+	return true;
+}
+
+int
+conf_ifname_bad(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		/* the kernel: no '/', ':' or white space; nftables, which
+		 * gets it quoted: no '"' or '\\'; neither: controls */
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == ':' ||
+		    ch == '"' || ch == '\\')
+			return ch;
+	}
+	return 0;
+}

@@ -16,6 +16,7 @@
 
 #define CONF_NAME_MAX		32	/* section names, incl. NUL */
 #define CONF_MAX_LINKS		250	/* fits the default fwmark mask */
+#define CONF_NH_ID_SPAN		500	/* nexthop ids base..base+span */
 #define CONF_MAX_TARGETS	16
 #define CONF_WEIGHT_MAX		255	/* a nexthop group weight is 8 bits */
 #define CONF_TIER_MAX		16
@@ -206,5 +207,18 @@ const struct conf_link *conf_link_by_name(const struct conf *c,
 uint32_t conf_link_mark(const struct conf *c, const struct conf_link *l);
 uint32_t conf_link_table(const struct conf *c, const struct conf_link *l);
 const char *conf_balance_name(enum conf_balance b);
+
+/*
+ * The one rule for names that reach the kernel or nftables, used by the
+ * config checks (with FILE:LINE) and again by the firewall renderer.
+ * A section name (link, lan, policy): 1 to CONF_NAME_MAX - 1 letters,
+ * digits, '_' and '-' (it becomes part of nftables object names).
+ * An interface name: conf_ifname_bad returns 0 when the kernel and
+ * nftables both take it, -1 for an empty, too long, "." or ".." name,
+ * else the first character refused (controls, white space, non-ASCII,
+ * '/', ':', '"', '\\').
+ */
+bool conf_name_ok(const char *s);
+int conf_ifname_bad(const char *s);
 
 #endif

@@ -39,46 +39,50 @@ static void
 check_name(struct loadctx *x, int line, const char *kind, const char *s,
     char *out)
 {
-	size_t i, len = strlen(s);
+	size_t len = strlen(s);
 
 	if (len == 0 || len >= CONF_NAME_MAX) {
 		conf_err(x, line, "%s '%s': name must be 1 to %d characters",
 		    kind, s, CONF_NAME_MAX - 1);
 		return;
 	}
-	for (i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) {
-			conf_err(x, line,
-			    "%s '%s': name may only have letters, "
-			    "digits, '_', '.' and '-'",
-			    kind, s);
-			return;
-		}
+	if (!conf_name_ok(s)) {
+		conf_err(x, line, "%s '%s': name may only have letters, "
+		    "digits, '_' and '-' (it names nftables objects)", kind, s);
+		return;
 	}
 	memcpy(out, s, len + 1);
 }
 
-/* The kernel's dev_valid_name(). */
+/* The kernel's dev_valid_name(), and what nftables can take quoted. */
 static void
 check_ifname(struct loadctx *x, int line, const char *pfx, const char *opt,
     const char *s, char *out)
 {
-	size_t i, len = strlen(s);
+	int bad = conf_ifname_bad(s);
 
-	if (len >= IFNAMSIZ) {
+	if (strlen(s) >= IFNAMSIZ) {
 		conf_err(x, line, "%s%s: '%s' is longer than %d characters",
 		    pfx, opt, s, IFNAMSIZ - 1);
 		return;
 	}
-	for (i = 0; i < len; i++)
-		if (s[i] == '/' || s[i] == ':' || isspace((unsigned char)s[i]))
-			break;
-	if (len == 0 || i < len || !strcmp(s, ".") || !strcmp(s, "..")) {
+	if (bad < 0) {
 		conf_err(x, line, "%s%s: '%s' is not an interface name", pfx,
 		    opt, s);
 		return;
 	}
-	memcpy(out, s, len + 1);
+	if (bad > ' ' && bad < 0x7f) {
+		conf_err(x, line, "%s%s: '%s' is not an interface name: the "
+		    "kernel or nftables refuses '%c'", pfx, opt, s, bad);
+		return;
+	}
+	if (bad > 0) {
+		conf_err(x, line, "%s%s: '%s' is not an interface name: the "
+		    "kernel or nftables refuses byte 0x%02x", pfx, opt, s,
+		    (unsigned int)bad);
+		return;
+	}
+	memcpy(out, s, strlen(s) + 1);
 }
 
 bool
@@ -647,7 +651,7 @@ conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
 	    MAIN_RULE_PRIO - RULE_PRIO_SPAN, &v))
 		c->rule_priority_base = v;
 	if (conf_opt_num(x, cfg, "", "nexthop-id-base", 1,
-	    UINT32_MAX - CONF_MAX_LINKS, &v))
+	    UINT32_MAX - CONF_NH_ID_SPAN, &v))
 		c->nexthop_id_base = v;
 	if (conf_opt_num(x, cfg, "", "fwmark-mask", 1, UINT32_MAX, &v)) {
 		uint32_t m = v >> __builtin_ctz(v);

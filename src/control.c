@@ -13,46 +13,14 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_priv.h"
 #include "ctlsetup.h"
 #include "ctlmsg.h"
 #include "log.h"
 #include "metrics.h"
 
-enum client_kind {
-	CLIENT_CONTROL,
-	CLIENT_HTTP,
-};
-
-struct client {
-	struct control *c;
-	struct client *next, *prev;
-	enum client_kind kind;
-	int fd;
-	sd_event_source *io, *timer;
-	uid_t uid;
-	pid_t pid;
-	char in[CTLMSG_MAX + 2];	/* a request, '\r', '\n' */
-	size_t inlen;
-	char *out;
-	size_t outlen, outoff, outcap;
-	bool watching;
-	bool closing;			/* close once the output is sent */
-	uint64_t last_us;		/* last request (CLOCK_MONOTONIC) */
-};
-
-struct control {
-	sd_event *e;
-	const struct control_ops *ops;
-	void *ud;
-	char *path;
-	int fd, http_fd;
-	sd_event_source *src, *http_src;
-	struct client *clients;
-	unsigned int nclients, nhttp;
-};
-
-static void
-client_free(struct client *cl)
+void
+control_client_free(struct client *cl)
 {
 	struct control *c = cl->c;
 
@@ -113,7 +81,7 @@ flush(struct client *cl)
 		if (n <= 0) {
 			log_debug("control: client pid %d: send: %s",
 			    (int)cl->pid, strerror(errno));
-			client_free(cl);
+			control_client_free(cl);
 			return -EPIPE;
 		}
 		cl->outoff += (size_t)n;
@@ -121,12 +89,12 @@ flush(struct client *cl)
 	if (cl->outoff == cl->outlen) {
 		cl->outoff = cl->outlen = 0;
 		if (cl->closing) {
-			client_free(cl);
+			control_client_free(cl);
 			return -ECONNRESET;
 		}
 	}
 	if (update_events(cl) < 0) {
-		client_free(cl);
+		control_client_free(cl);
 		return -EIO;
 	}
 	return 0;
@@ -142,7 +110,7 @@ queue(struct client *cl, const char *data, size_t len)
 	if (pending + len > CONTROL_OUT_MAX) {
 		log_warnx("control: client pid %d: dropped, %zu bytes unread",
 		    (int)cl->pid, pending);
-		client_free(cl);
+		control_client_free(cl);
 		return -ENOBUFS;
 	}
 	if (cl->outoff > 0 && cl->outlen + len > cl->outcap) {
@@ -157,7 +125,7 @@ queue(struct client *cl, const char *data, size_t len)
 		while (cap < cl->outlen + len)
 			cap *= 2;
 		if (!(p = realloc(cl->out, cap))) {
-			client_free(cl);
+			control_client_free(cl);
 			return -ENOMEM;
 		}
 		cl->out = p;
@@ -177,13 +145,13 @@ reply(struct client *cl, json_t *msg)
 	int rc;
 
 	if (!msg) {
-		client_free(cl);
+		control_client_free(cl);
 		return -ENOMEM;
 	}
 	s = ctlmsg_dump(msg, &len);
 	json_decref(msg);
 	if (!s) {
-		client_free(cl);
+		control_client_free(cl);
 		return -ENOMEM;
 	}
 	rc = queue(cl, s, len);
@@ -344,8 +312,12 @@ handle_line(struct client *cl, const char *line, size_t len)
 	int rc;
 
 	if ((rc = ctlmsg_parse(line, len, &req)) < 0) {
-		log_debug("control: client pid %d: %s", (int)cl->pid,
-		    req.error);
+		char esc[sizeof(req.error) * 4];
+
+		/* the error quotes the client's words: escape them */
+		log_escape(req.error, strlen(req.error), esc, sizeof(esc));
+		log_info("control: uid %u pid %d: %s", (unsigned int)cl->uid,
+		    (int)cl->pid, esc);
 		return reply(cl, ctlmsg_error("%s", req.error));
 	}
 	if (!ctlmsg_allowed(req.cmd, cl->uid)) {
@@ -388,6 +360,7 @@ handle_line(struct client *cl, const char *line, size_t len)
 }
 
 static int control_process(struct client *cl);
+static void metrics_close(struct control *c);
 
 static int
 control_read(struct client *cl)
@@ -472,7 +445,7 @@ http_read(struct client *cl)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n <= 0) {
-		client_free(cl);
+		control_client_free(cl);
 		return -ECONNRESET;
 	}
 	cl->inlen += (size_t)n;
@@ -519,7 +492,7 @@ client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		if (cl->closing) {
 			/* nothing more is read; a peer that hung up is gone */
 			if (revents & (EPOLLHUP | EPOLLERR))
-				client_free(cl);
+				control_client_free(cl);
 			return 0;
 		}
 		switch (cl->kind) {
@@ -540,40 +513,17 @@ client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 	struct client *cl = userdata;
 
 	log_debug("control: client pid %d: idle, closed", (int)cl->pid);
-	client_free(cl);
+	control_client_free(cl);
 	return 0;
-}
-
-/* Make room: close the client that has been idle longest (not a watcher).
- * Keeps members of the socket's group from locking each other out by
- * holding connections open. */
-static bool
-evict_idle(struct control *c, enum client_kind kind)
-{
-	struct client *cl, *oldest = NULL;
-
-	for (cl = c->clients; cl; cl = cl->next)
-		if (cl->kind == kind && !cl->watching &&
-		    cl->outlen == cl->outoff &&
-		    (!oldest || cl->last_us < oldest->last_us))
-			oldest = cl;
-	if (!oldest)
-		return false;
-	log_debug("control: client pid %d: closed to make room",
-	    (int)oldest->pid);
-	client_free(oldest);
-	return true;
 }
 
 static void
 accept_one(struct control *c, int lfd, enum client_kind kind)
 {
 	struct client *cl;
-	struct ucred cred;
+	struct ucred cred = { .pid = -1, .uid = (uid_t)-1 };
 	socklen_t sl = sizeof(cred);
-	unsigned int n = kind == CLIENT_CONTROL ? c->nclients : c->nhttp;
-	unsigned int max = kind == CLIENT_CONTROL ? CONTROL_CLIENTS_MAX :
-	    CONTROL_HTTP_CLIENTS_MAX;
+	const char *why = NULL;
 	int fd;
 
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -582,9 +532,14 @@ accept_one(struct control *c, int lfd, enum client_kind kind)
 			log_warn("control: accept");
 		return;
 	}
-	if (n >= max && !evict_idle(c, kind)) {
-		log_warnx("control: %u clients already, refused one", n);
+	if (kind == CLIENT_CONTROL &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl) < 0) {
+		log_warn("control: SO_PEERCRED");
 		close(fd);
+		return;
+	}
+	if ((why = control_room(c, kind, cred.uid))) {
+		control_refuse(c, kind, fd, why, cred.uid, cred.pid);
 		return;
 	}
 	if (!(cl = calloc(1, sizeof(*cl)))) {
@@ -594,18 +549,8 @@ accept_one(struct control *c, int lfd, enum client_kind kind)
 	cl->c = c;
 	cl->fd = fd;
 	cl->kind = kind;
-	cl->uid = (uid_t)-1;
-	cl->pid = -1;
-	if (kind == CLIENT_CONTROL) {
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl) < 0) {
-			log_warn("control: SO_PEERCRED");
-			close(fd);
-			free(cl);
-			return;
-		}
-		cl->uid = cred.uid;
-		cl->pid = cred.pid;
-	}
+	cl->uid = cred.uid;
+	cl->pid = cred.pid;
 	if (sd_event_add_io(c->e, &cl->io, fd, EPOLLIN, client_io, cl) < 0 ||
 	    sd_event_add_time_relative(c->e, &cl->timer, CLOCK_MONOTONIC,
 	    1000000, 0, client_timeout, cl) < 0) {
@@ -683,37 +628,87 @@ control_free(struct control *c)
 	if (!c)
 		return;
 	while (c->clients)
-		client_free(c->clients);
+		control_client_free(c->clients);
+	metrics_close(c);
 	sd_event_source_disable_unref(c->src);
-	sd_event_source_disable_unref(c->http_src);
 	close(c->fd);
-	if (c->http_fd >= 0)
-		close(c->http_fd);
 	unlink(c->path);
 	free(c->path);
 	sd_event_unref(c->e);
 	free(c);
 }
 
-int
-control_metrics_listen(struct control *c, const char *hostport)
+/* Close the metrics listener and its clients. */
+static void
+metrics_close(struct control *c)
+{
+	struct client *cl, *next;
+
+	for (cl = c->clients; cl; cl = next) {
+		next = cl->next;
+		if (cl->kind == CLIENT_HTTP)
+			control_client_free(cl);
+	}
+	c->http_src = sd_event_source_disable_unref(c->http_src);
+	if (c->http_fd >= 0)
+		close(c->http_fd);
+	c->http_fd = -1;
+	free(c->http_at);
+	c->http_at = NULL;
+}
+
+/* Listen on hostport (the old listener, if any, already closed). */
+static int
+metrics_open(struct control *c, const char *hostport)
 {
 	int fd, rc;
 
-	if (c->http_fd >= 0)
-		return -EALREADY;
 	if ((fd = ctlsetup_tcp(hostport)) < 0)
 		return fd;
+	if (!(c->http_at = strdup(hostport))) {
+		close(fd);
+		return -ENOMEM;
+	}
 	if ((rc = sd_event_add_io(c->e, &c->http_src, fd, EPOLLIN,
 	    listener_io, c)) < 0) {
 		log_warnx("control: metrics-listen %s: %s", hostport,
 		    strerror(-rc));
 		close(fd);
+		free(c->http_at);
+		c->http_at = NULL;
 		return rc;
 	}
 	c->http_fd = fd;
 	log_info("control: metrics on http://%s/metrics", hostport);
 	return 0;
+}
+
+int
+control_metrics_set(struct control *c, const char *hostport)
+{
+	char *old;
+	int rc;
+
+	if (hostport && !*hostport)
+		hostport = NULL;
+	if ((!hostport && !c->http_at) ||
+	    (hostport && c->http_at && strcmp(hostport, c->http_at) == 0))
+		return 0;
+	if (!hostport) {
+		log_info("control: metrics listener on %s closed", c->http_at);
+		metrics_close(c);
+		return 0;
+	}
+	/* the old one first: the new one may want its port */
+	old = c->http_at ? strdup(c->http_at) : NULL;
+	if (c->http_at && !old)
+		return -ENOMEM;
+	metrics_close(c);
+	if ((rc = metrics_open(c, hostport)) < 0 && old &&
+	    metrics_open(c, old) < 0)
+		log_warnx("control: metrics listener on %s lost", old);
+	free(old);
+	return rc;
 }
 
 static void

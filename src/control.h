@@ -6,7 +6,10 @@
  * the configured group), changing ones to uid 0 only (SO_PEERCRED).
  * Clients are untrusted: requests are bounded (CTLMSG_MAX), writes never
  * block (a client whose unread output passes CONTROL_OUT_MAX is dropped),
- * idle clients are closed, and the number of clients is capped.
+ * idle clients are closed, and the number of clients is capped: per uid
+ * other than root, and overall with room kept for root, so members of the
+ * group cannot lock root's reload and drain out. A client refused for the
+ * cap is answered with an error line before it is closed.
  */
 #ifndef UPLINKD_CONTROL_H
 #define UPLINKD_CONTROL_H
@@ -17,6 +20,8 @@
 #include <systemd/sd-event.h>
 
 #define CONTROL_CLIENTS_MAX	64
+#define CONTROL_ROOT_RESERVED	16	/* of those, for uid 0 alone */
+#define CONTROL_CLIENTS_PER_UID	8	/* for any other uid */
 #define CONTROL_HTTP_CLIENTS_MAX 16
 #define CONTROL_OUT_MAX		(1024 * 1024)	/* bytes queued per client */
 #define CONTROL_IDLE_MS		30000	/* unless watching */
@@ -62,8 +67,10 @@ struct control *control_new(sd_event *e, const char *path,
 void control_free(struct control *c);
 
 /* Serve GET /metrics over HTTP/1.0 on "ADDR:PORT" ("[ADDR]:PORT" for
- * IPv6). 0 or -errno (logged). */
-int control_metrics_listen(struct control *c, const char *hostport);
+ * IPv6), or nowhere (NULL or ""): the listener moves, closes or opens to
+ * match, its clients closed with it. 0 or -errno (logged); on failure the
+ * old listener is kept when it can be. From the loop or before it. */
+int control_metrics_set(struct control *c, const char *hostport);
 
 /* Send {"event":event} or {"rates":rates} to every watching client. The
  * caller keeps its reference. May be called from any loop callback. */

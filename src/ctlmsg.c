@@ -195,12 +195,14 @@ ctlmsg_access(enum ctl_cmd cmd)
 	case CTL_STATUS:
 	case CTL_METRICS:
 	case CTL_WATCH:
-	case CTL_EXEC_INFO:
 		return CTL_ACCESS_READ_ONLY;
 	case CTL_RELOAD:
 	case CTL_DRAIN:
 	case CTL_UNDRAIN:
 	case CTL_HA:
+	/* root's: the daemon makes the link's cgroup for it, and only root
+	 * may move a process into that cgroup (uplinkctl exec) */
+	case CTL_EXEC_INFO:
 		return CTL_ACCESS_CHANGING;
 	}
 	return CTL_ACCESS_CHANGING;

@@ -35,7 +35,7 @@ enum ctl_cmd {
 
 enum ctl_access {
 	CTL_ACCESS_READ_ONLY,	/* the socket's group may ask */
-	CTL_ACCESS_CHANGING,	/* root only */
+	CTL_ACCESS_CHANGING,	/* root only (exec-info too) */
 };
 
 struct ctl_request {

@@ -275,6 +275,21 @@ set_neigh_filter(struct daemon *d)
 	rt_set_neigh_filter(d->rt, names, d->conf->nlinks);
 }
 
+/* Remove every kernel object of ours: routes, rules, nexthops, firewall. */
+static void
+remove_all(struct daemon *d)
+{
+	struct reconcile_stats st;
+
+	rt_dump(d->rt, &d->obs);
+	reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
+	if (d->mpath)
+		mpathnl_remove_all(d->mpath);
+	dlink_remove_firewall(d);
+	log_info("removed %u objects%s", st.deleted, st.errors ?
+	    ", some could not be removed" : "");
+}
+
 int
 daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 {
@@ -351,7 +366,15 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	dlink_observe(d);
 	if ((rc = dlink_start(d)) < 0)
 		return rc;
-	reconcile(d);
+	/* routes without the firewall would send connections out unmarked
+	 * and LAN traffic unmasqueraded: a ruleset refused at start is
+	 * fatal (at run time the last one loaded stays and is retried) */
+	if ((rc = reconcile(d)) < 0 && !d->fw_applied) {
+		log_warnx("firewall: not loaded at start; removing uplinkd's "
+		    "routes, rules and nexthops and exiting");
+		remove_all(d);
+		return rc;
+	}
 	return 0;
 }
 
@@ -366,19 +389,9 @@ daemon_run(struct daemon *d)
 	rc = sd_event_loop(d->ev);
 
 	/* SIGTERM: leave nothing of ours behind */
-	{
-		struct reconcile_stats st;
-
-		daemon_control_stop(d);
-		dlink_stop(d);
-		rt_dump(d->rt, &d->obs);
-		reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
-		if (d->mpath)
-			mpathnl_remove_all(d->mpath);
-		dlink_remove_firewall(d);
-		log_info("removed %u objects%s", st.deleted, st.errors ?
-		    ", some could not be removed" : "");
-	}
+	daemon_control_stop(d);
+	dlink_stop(d);
+	remove_all(d);
 	return rc;
 }
 
@@ -452,8 +465,14 @@ daemon_reload(struct daemon *d, FILE *errf)
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return -EINVAL;
 	}
+	if ((rc = daemon_control_reload(d, nc, errf)) < 0) {
+		conf_free(nc);
+		sd_notify(0, "READY=1\nSTATUS=reload refused");
+		return rc;
+	}
 	conf_assign_ids(nc, d->conf);
 	if ((rc = switch_conf(d, nc, &old)) < 0) {
+		daemon_control_reload(d, d->conf, NULL);
 		conf_free(nc);
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return rc;
@@ -470,6 +489,7 @@ daemon_reload(struct daemon *d, FILE *errf)
 		if (switch_conf(d, old, &bad) == 0) {
 			conf_free(bad);
 			reconcile(d);
+			daemon_control_reload(d, d->conf, NULL);
 		} else {
 			conf_free(old);
 		}

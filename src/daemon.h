@@ -97,6 +97,12 @@ int daemon_drain(struct daemon *d, const char *link, bool drained);
 /* dstatus.c: the control socket, the status snapshot, counter sampling. */
 int daemon_control_start(struct daemon *d);
 void daemon_control_stop(struct daemon *d);
+/* Apply a new config's control options: metrics-listen moves, opens or
+ * closes; a changed socket or socket-group refuses the reload (they are
+ * set up at start only). 0, or -errno with the reason logged and written
+ * to errf (may be NULL). */
+int daemon_control_reload(struct daemon *d, const struct conf *nc,
+    FILE *errf);
 json_t *daemon_status_json(struct daemon *d);
 
 #endif

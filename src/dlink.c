@@ -74,6 +74,9 @@ dlink_fini_all(struct daemon *d)
 {
 	unsigned int i;
 
+	/* after a failed start, dlink_stop has not run */
+	hooks_free(d->hooks);
+	d->hooks = NULL;
 	if (!d->links)
 		return;
 	for (i = 0; i < d->conf->nlinks; i++) {
@@ -582,8 +585,11 @@ dlink_reload(struct daemon *d, struct conf *nc, struct conf **old)
 	d->links = nl;
 	*old = d->conf;
 	d->conf = nc;
-	hooks_free(d->hooks);
-	d->hooks = hooks_new(d->ev, nc->hooks_dir, nc->hook_timeout_ms);
+	/* a running hook and the changes waiting for theirs carry on */
+	if (!d->hooks)
+		d->hooks = hooks_new(d->ev, nc->hooks_dir, nc->hook_timeout_ms);
+	else if (hooks_set(d->hooks, nc->hooks_dir, nc->hook_timeout_ms) < 0)
+		log_warnx("reload: hooks: out of memory; hooks-dir unchanged");
 	return 0;
 }
 

@@ -401,7 +401,7 @@ daemon_control_start(struct daemon *d)
 		return rc;
 	}
 	if (d->conf->metrics_listen &&
-	    (rc = control_metrics_listen(d->control,
+	    (rc = control_metrics_set(d->control,
 	    d->conf->metrics_listen)) < 0) {
 		log_warnx("metrics-listen %s: %s", d->conf->metrics_listen,
 		    strerror(-rc));
@@ -412,6 +412,47 @@ daemon_control_start(struct daemon *d)
 	    now + SAMPLE_US, 10000, sample_cb, d)) < 0)
 		return rc;
 	return sd_event_source_set_enabled(d->sample_src, SD_EVENT_ON);
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
+}
+
+int
+daemon_control_reload(struct daemon *d, const struct conf *nc, FILE *errf)
+{
+	const char *opt = NULL;
+	int rc;
+
+	/* made at start, before privileges are dropped: a new path could
+	 * not be given its group (no CAP_CHOWN any more) */
+	if (!same_str(nc->socket_path, d->conf->socket_path))
+		opt = "socket";
+	else if (!same_str(nc->socket_group, d->conf->socket_group))
+		opt = "socket-group";
+	if (opt) {
+		log_warnx("reload: %s: changed; it takes effect only at start, "
+		    "restart uplinkd to change it; keeping the running "
+		    "configuration", opt);
+		if (errf)
+			fprintf(errf, "%s: %s changed: restart uplinkd to change "
+			    "it; reload refused\n", d->conf_path, opt);
+		return -EINVAL;
+	}
+	if (!d->control)
+		return 0;
+	if ((rc = control_metrics_set(d->control, nc->metrics_listen)) < 0) {
+		log_warnx("reload: metrics-listen %s: %s; keeping the running "
+		    "configuration", nc->metrics_listen, strerror(-rc));
+		if (errf)
+			fprintf(errf, "%s: metrics-listen %s: %s; reload "
+			    "refused\n", d->conf_path, nc->metrics_listen,
+			    strerror(-rc));
+		return rc;
+	}
+	return 0;
 }
 
 void

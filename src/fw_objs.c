@@ -19,40 +19,18 @@ static const char *const fixed_chains[] = {
 	"rules", "choose", "bypass", "unreachable",
 };
 
-/* Section names become parts of object names: letters, digits, _ and -. */
+/* The config's own rules (conf_name_ok, conf_ifname_bad), checked again:
+ * a config not from conf_load must not inject into the nftables text. */
 static bool
 name_ok(const char *s)
 {
-	size_t i;
-
-	if (s[0] == '\0' || strlen(s) >= CONF_NAME_MAX)
-		return false;
-	for (i = 0; s[i] != '\0'; i++) {
-		char ch = s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-			return false;
-	}
-	return true;
+	return conf_name_ok(s);
 }
 
-/* Interface names are written quoted: no quotes, backslashes, controls. */
 static bool
 ifname_ok(const char *s)
 {
-	size_t i;
-
-	if (s[0] == '\0' || strlen(s) >= IFNAMSIZ)
-		return false;
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '\\' ||
-		    ch == '/')
-			return false;
-	}
-	return true;
+	return conf_ifname_bad(s) == 0;
 }
 
 int

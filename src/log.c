@@ -3,6 +3,7 @@
  * Logging to stderr with syslog priority prefixes, for journald. See log.h.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,35 @@ log_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_DEBUG, fmt, ap, NULL);
 	va_end(ap);
+}
+
+size_t
+log_escape(const char *in, size_t len, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (size == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)in[i];
+		size_t need = ch < 0x20 || ch == 0x7f ? 4 : ch == '\\' ? 2 : 1;
+
+		if (o + need >= size)
+			break;
+		if (need == 4) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 0xf];
+		} else {
+			if (need == 2)
+				out[o++] = '\\';
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+	return o;
 }
 
 void

@@ -16,6 +16,9 @@
 
 #include "plan.h"
 
+_Static_assert(PLAN_NH_GROUP6 <= CONF_NH_ID_SPAN,
+    "nexthop-id-base is checked against CONF_NH_ID_SPAN");
+
 /* The interface's usable address of a family, the lowest; not skip (the
  * link's named address, which a VRRP daemon adds as a /32 beside it) unless
  * it is the only one. */

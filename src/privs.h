@@ -16,9 +16,10 @@
  *   by other users are no longer readable or writable unless their mode
  *   says so: a configuration owned by another user with mode 0600 cannot
  *   be reloaded (it would be refused for safety anyway).
- * - No CAP_CHOWN: a reload that moves the control socket to a new path
- *   cannot give it its group (only the first socket, made before the drop,
- *   gets it).
+ * - No CAP_CHOWN: the control socket, made before the drop, gets its
+ *   socket-group then (the shipped unit grants CAP_CHOWN, and CAP_SETPCAP
+ *   to drop it from the bounding set, for that setup only); a reload that
+ *   changes socket or socket-group is refused (dstatus.c).
  * - Hooks are fork+exec'd as uid 0; the kernel gives a root execve the
  *   bounding set, so a hook runs with CAP_NET_ADMIN and CAP_NET_RAW and
  *   nothing more. With no_new_privs a setuid program in a hook (sudo, su)

@@ -514,6 +514,11 @@ cmd_exec(struct ctl_opts *o, int argc, char **argv)
 	link = argv[1];
 	if (!check_link("exec", link))
 		return 1;
+	if (geteuid() != 0) {
+		/* cgroup.procs of uplinkd's cgroups is root's to write */
+		fprintf(stderr, "uplinkctl exec: needs root\n");
+		return 1;
+	}
 	if (call(o, CTL_EXEC_INFO, link, &r))
 		return 1;
 	info = json_object_get(r, "exec");

@@ -593,8 +593,8 @@ test_http(void **state)
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
 	close(fd);
 	snprintf(hp, sizeof(hp), "127.0.0.1:%u", ntohs(sin.sin_port));
-	assert_int_equal(control_metrics_listen(env->c, hp), 0);
-	assert_int_equal(control_metrics_listen(env->c, hp), -EALREADY);
+	assert_int_equal(control_metrics_set(env->c, hp), 0);
+	assert_int_equal(control_metrics_set(env->c, hp), 0);	/* same */
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
@@ -639,6 +639,19 @@ test_http(void **state)
 	buf[len] = '\0';
 	close(fd);
 	assert_true(strncmp(buf, "HTTP/1.0 404 ", 13) == 0);
+
+	/* a reload without metrics-listen closes the port */
+	assert_int_equal(control_metrics_set(env->c, NULL), 0);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	close(fd);
+	/* and one with it opens it again */
+	assert_int_equal(control_metrics_set(env->c, hp), 0);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	close(fd);
 }
 
 int
