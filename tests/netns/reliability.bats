@@ -95,6 +95,18 @@ hooks-dir = \"$hooks\"
 	wait_until $((50000 / ${TEST_TIME_SCALE:-1})) eval '(($(changes) - n >= want))' || true
 	touch "$dir/stop"
 	wait "${fl[@]}"
+	# still running (a daemon that died says how)
+	if [[ -s $dir/uplinkd.status ]]; then
+		echo "uplinkd exited with status $(cat "$dir/uplinkd.status")" >&2
+		false
+	fi
+	if (($(changes) - n < want)); then
+		# where the daemon is, for the failure report
+		grep State "/proc/$UPLINKD_PID/status" >&2
+		echo "syscall: $(cat "/proc/$UPLINKD_PID/syscall") wchan: $(cat "/proc/$UPLINKD_PID/wchan")" >&2
+		ls -l "/proc/$UPLINKD_PID/fd" >&2
+		command -v gdb >/dev/null && gdb -p "$UPLINKD_PID" -batch -ex bt 2>/dev/null | grep '^#' >&2
+	fi
 	for k in 1 2 3 4; do
 		in_ns "isp$k" ip link set cust up
 	done
