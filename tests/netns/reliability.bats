@@ -95,6 +95,18 @@ hooks-dir = \"$hooks\"
 	wait_until $((50000 / ${TEST_TIME_SCALE:-1})) eval '(($(changes) - n >= want))' || true
 	touch "$dir/stop"
 	wait "${fl[@]}"
+	# still running (a daemon that died says how)
+	if [[ -s $dir/uplinkd.status ]]; then
+		echo "uplinkd exited with status $(cat "$dir/uplinkd.status")" >&2
+		false
+	fi
+	if (($(changes) - n < want)); then
+		# where the daemon is, for the failure report
+		grep State "/proc/$UPLINKD_PID/status" >&2
+		echo "syscall: $(cat "/proc/$UPLINKD_PID/syscall") wchan: $(cat "/proc/$UPLINKD_PID/wchan")" >&2
+		ls -l "/proc/$UPLINKD_PID/fd" >&2
+		command -v gdb >/dev/null && gdb -p "$UPLINKD_PID" -batch -ex bt 2>/dev/null | grep '^#' >&2
+	fi
 	for k in 1 2 3 4; do
 		in_ns "isp$k" ip link set cust up
 	done
@@ -149,7 +161,7 @@ hook-timeout = 6s
 	((sent1 - sent0 >= 2 * 10 * span * 9 / 10 / 1000))
 	# no link lost its state over the hook
 	both_up
-	! grep -q "up -> " "$UPLINKD_LOG"
+	! grep -q "up -> " "$UPLINKD_LOG" || false
 	pid=$(sed -n 's/.*hook 10-yes: started, pid \([0-9]*\)$/\1/p' "$UPLINKD_LOG" | head -1)
 	# a reload lets the running hook carry on
 	uplinkctl reload
@@ -355,5 +367,5 @@ hooks-dir = \"$dir/hooks\"
 	sim carrier 2 down
 	wait_until 3000 grep -qx "down carrier lost" "$dir/links/isp2.ipv4"
 	grep -q "^up " "$dir/links/isp1.ipv4"
-	! grep -q "hook 50-log-state: exited" "$UPLINKD_LOG"
+	! grep -q "hook 50-log-state: exited" "$UPLINKD_LOG" || false
 }
