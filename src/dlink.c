@@ -169,7 +169,13 @@ fam_tick(struct dlink_fam *f, uint64_t now_ms)
 static int
 timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	fam_tick(userdata, probe_now_ms());
+	struct dlink_fam *f = userdata;
+	uint64_t now_ms = probe_now_ms();
+
+	if (now_ms < f->last_ms)
+		now_ms = f->last_ms;
+	f->last_ms = now_ms;
+	fam_tick(f, now_ms);
 	return 0;
 }
 
@@ -177,8 +183,13 @@ static void
 fam_arm(struct dlink_fam *f)
 {
 	uint64_t when_ms = health_next_deadline_ms(&f->health);
+	uint64_t now_ms = probe_now_ms();
 	sd_event *e = f->link->d->ev;
 
+	/* a deadline that has passed was just looked at (fam_tick): it is
+	 * stale, and must not spin the loop; look again a little later */
+	if (when_ms != UINT64_MAX && when_ms <= now_ms)
+		when_ms = now_ms + 10;
 	if (when_ms == UINT64_MAX) {
 		if (f->timer)
 			sd_event_source_set_enabled(f->timer, SD_EVENT_OFF);
@@ -191,10 +202,6 @@ fam_arm(struct dlink_fam *f)
 			f->timer = NULL;
 			return;
 		}
-		/* after the probes' replies that are waiting (they count at
-		 * their arrival), before anything else */
-		sd_event_source_set_priority(f->timer,
-		    SD_EVENT_PRIORITY_IMPORTANT + 1);
 		return;
 	}
 	sd_event_source_set_time(f->timer, when_ms * 1000);
@@ -207,6 +214,12 @@ probe_cb(void *userdata, unsigned int target, enum probe_event ev,
 {
 	struct dlink_fam *f = userdata;
 	unsigned int t = f->tmap[target];
+
+	/* a reply counts when the kernel received it, which may be before
+	 * the last probe sent or tick: health's clock never goes back */
+	if (now_ms < f->last_ms)
+		now_ms = f->last_ms;
+	f->last_ms = now_ms;
 
 	switch (ev) {
 	case PROBE_SENT:

@@ -33,6 +33,7 @@ struct dlink_fam {
 						 * target index */
 	unsigned int ntargets;		/* targets of this family */
 	sd_event_source *timer;		/* health deadline */
+	uint64_t last_ms;		/* the latest time given to health */
 	bool was_active;
 	uint64_t changes;
 };
