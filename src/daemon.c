@@ -43,23 +43,33 @@ retry_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* Double *ms (from min, at most max) and arm the one-shot timer *src to
+ * call cb after it; the reconcile retry and the netlink resync share it.
+ * 0 or -errno (the timer could not be made). */
+static int
+arm_backoff(struct daemon *d, sd_event_source **src, unsigned int *ms,
+    unsigned int min, unsigned int max, sd_event_time_handler_t cb)
+{
+	uint64_t when;
+
+	*ms = *ms ? *ms * 2 : min;
+	if (*ms > max)
+		*ms = max;
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &when);
+	when += *ms * 1000ULL;
+	if (*src == NULL)
+		return sd_event_add_time(d->ev, src, CLOCK_MONOTONIC, when,
+		    1000, cb, d);
+	sd_event_source_set_time(*src, when);
+	return sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+}
+
 static void
 schedule_retry(struct daemon *d)
 {
-	uint64_t now;
-
-	d->retry_ms = d->retry_ms ? d->retry_ms * 2 : RETRY_MIN_MS;
-	if (d->retry_ms > RETRY_MAX_MS)
-		d->retry_ms = RETRY_MAX_MS;
-	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
-	if (d->retry_src) {
-		sd_event_source_set_time(d->retry_src,
-		    now + d->retry_ms * 1000ULL);
-		sd_event_source_set_enabled(d->retry_src, SD_EVENT_ONESHOT);
-	} else {
-		sd_event_add_time(d->ev, &d->retry_src, CLOCK_MONOTONIC,
-		    now + d->retry_ms * 1000ULL, 1000, retry_cb, d);
-	}
+	if (arm_backoff(d, &d->retry_src, &d->retry_ms, RETRY_MIN_MS,
+	    RETRY_MAX_MS, retry_cb) < 0)
+		log_warnx("reconcile: cannot arm the retry timer");
 	log_info("reconcile failed; retrying in %u ms", d->retry_ms);
 }
 
@@ -181,7 +191,6 @@ static int resync_cb(sd_event_source *s, uint64_t usec, void *userdata);
 static void
 resync(struct daemon *d)
 {
-	uint64_t now;
 	int rc;
 
 	d->resyncs++;
@@ -193,21 +202,11 @@ resync(struct daemon *d)
 		daemon_schedule(d);
 		return;
 	}
-	d->resync_ms = d->resync_ms ? d->resync_ms * 2 : RESYNC_MIN_MS;
-	if (d->resync_ms > RESYNC_MAX_MS)
-		d->resync_ms = RESYNC_MAX_MS;
+	if (arm_backoff(d, &d->resync_src, &d->resync_ms, RESYNC_MIN_MS,
+	    RESYNC_MAX_MS, resync_cb) < 0)
+		log_warnx("netlink: cannot arm the resync timer");
 	log_warnx("netlink dump: %s; trying again in %u ms", strerror(-rc),
 	    d->resync_ms);
-	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
-	now += d->resync_ms * 1000ULL;
-	if (d->resync_src == NULL) {
-		if (sd_event_add_time(d->ev, &d->resync_src, CLOCK_MONOTONIC,
-		    now, 1000, resync_cb, d) < 0)
-			log_warnx("netlink: cannot arm the resync timer");
-		return;
-	}
-	sd_event_source_set_time(d->resync_src, now);
-	sd_event_source_set_enabled(d->resync_src, SD_EVENT_ONESHOT);
 }
 
 static int
