@@ -46,6 +46,10 @@ download() { in_host "$DL" get "$SERVER1" "$PORT" "$@"; }
 field() { awk -v k="$1" '$1 == k { print $2 }'; }
 # ge A B: A >= B (decimals)
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+# rate_ge A B: a rate floor; an instrumented daemon (tests/sanitize,
+# TEST_TIME_SCALE > 1) is checked for memory errors, not speed, as in
+# reliability.bats; tests/run checks every floor as written
+rate_ge() { ((${TEST_TIME_SCALE:-1} > 1)) || ge "$@"; }
 
 @test "mptcp = on: endpoints follow the links, one download fills 0.8 of 2 x 20 Mbit/s, plain TCP unchanged, SIGTERM removes them" {
 	start_uplinkd "mptcp = on$CONF_MP"
@@ -64,11 +68,11 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 	mean=$(field mean <<<"$out")
 	echo "# one MPTCP download, 2 x 20 Mbit/s: $mean Mbit/s" >&3
 	[[ $(field error <<<"$out") == none ]]
-	ge "$mean" 32
+	rate_ge "$mean" 32
 	out=$(download 5 tcp)
 	tcp=$(field mean <<<"$out")
 	echo "# one plain TCP download: $tcp Mbit/s" >&3
-	ge "$tcp" 16
+	rate_ge "$tcp" 16
 	run ! ge "$tcp" 24
 	stop_uplinkd
 	[[ -z $(endpoints) ]]
@@ -100,11 +104,11 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 	# while cut, once the dead subflows are given up: about one link's
 	# rate (seconds 9-11)
 	cut=$(grep -E '^[0-9.]+$' "$f" | sed -n 9,11p | awk '{ s += $1 } END { print s / NR }')
-	ge "$cut" 14
+	rate_ge "$cut" 14
 	# the last 4 seconds: both links again
 	after=$(grep -E '^[0-9.]+$' "$f" | tail -4 | awk '{ s += $1 } END { print s / NR }')
 	echo "# while cut $cut Mbit/s, after the heal $after Mbit/s" >&3
-	ge "$after" 30
+	rate_ge "$after" 30
 }
 
 @test "endpoints added by hand, mptcp unset: every download fills 0.8 of both links; SIGTERM leaves them" {
@@ -118,7 +122,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 		mean=$(field mean <<<"$out")
 		all+="$mean "
 		[[ $(field error <<<"$out") == none ]]
-		ge "$mean" 32 || { echo "download $i: $mean Mbit/s" >&2; false; }
+		rate_ge "$mean" 32 || { echo "download $i: $mean Mbit/s" >&2; false; }
 	done
 	echo "# 6 downloads with hand-made endpoints: $all Mbit/s" >&3
 	stop_uplinkd
@@ -171,5 +175,5 @@ probe { targets = { 198.19.255.1, 198.19.255.2, 2001:db8:fffe::1, 2001:db8:fffe:
 	mean=$(field mean <<<"$out")
 	echo "# one MPTCP download over IPv6: $mean Mbit/s" >&3
 	[[ $(field error <<<"$out") == none ]]
-	ge "$mean" 32
+	rate_ge "$mean" 32
 }
