@@ -313,7 +313,7 @@ keep_talking() {
 	sim_up --lan
 	# someone else's routes in table 1001, which uplinkd would use for isp1
 	in_host ip route add default via 198.18.1.1 dev wan1 table 1001 proto static
-	in_host ip route add 198.51.100.0/24 via 198.18.1.1 dev wan1 table 1001 proto static
+	in_host ip route add 198.19.100.0/24 via 198.18.1.1 dev wan1 table 1001 proto static
 	start_uplinkd "$CONF2"
 	wait_until 6000 in_group 1000002
 	sleep 3
@@ -327,7 +327,7 @@ keep_talking() {
 	run in_host ip route show table 1001
 	echo "$output"
 	[[ $output == *"default via 198.18.1.1 dev wan1 proto static"* ]]
-	[[ $output == *"198.51.100.0/24 via 198.18.1.1 dev wan1 proto static"* ]]
+	[[ $output == *"198.19.100.0/24 via 198.18.1.1 dev wan1 proto static"* ]]
 	# retried with growing delays
 	run grep -o "retrying in [0-9]* ms" "$UPLINKD_LOG"
 	echo "$output"
