@@ -15,7 +15,9 @@
 #include "addr.h"
 
 #define CONF_NAME_MAX		32	/* section names, incl. NUL */
-#define CONF_MAX_LINKS		250	/* fits the default fwmark mask */
+#define CONF_MAX_LINKS		249	/* fits the default fwmark mask; the v6
+					 * nexthop of link 250 would be the v6
+					 * group's id (plan.h) */
 #define CONF_NH_ID_SPAN		500	/* nexthop ids base..base+span */
 #define CONF_MAX_TARGETS	16
 #define CONF_WEIGHT_MAX		255	/* a nexthop group weight is 8 bits */

@@ -18,6 +18,9 @@
 
 _Static_assert(PLAN_NH_GROUP6 <= CONF_NH_ID_SPAN,
     "nexthop-id-base is checked against CONF_NH_ID_SPAN");
+_Static_assert(PLAN_NH_V6 + CONF_MAX_LINKS < PLAN_NH_GROUP6 &&
+    CONF_MAX_LINKS < PLAN_NH_V6,
+    "a link's nexthop ids never meet another link's or a group's");
 
 /* The interface's usable address of a family, the lowest; not skip (the
  * link's named address, which a VRRP daemon adds as a /32 beside it) unless

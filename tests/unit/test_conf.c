@@ -386,7 +386,7 @@ test_too_many_links(void **state)
 	fclose(f);
 	out = load_errors(text, &c);
 	assert_null(c);
-	assert_string_equal(out, "t.conf:251: more than 250 links\n");
+	assert_string_equal(out, "t.conf:250: more than 249 links\n");
 	free(out);
 	free(text);
 }
