@@ -256,7 +256,7 @@ static const struct errcase errcases[] = {
 	    "table-base = 200\nrule-priority-base = 32000\nnexthop-id-base = "
 	    "0\n"
 	    "route-protocol = 4\nlink a {}\n",
-	    "t.conf:1: table-base: tables 200..450 include the kernel's "
+	    "t.conf:1: table-base: tables 200..449 include the kernel's "
 	    "253..255\n"
 	    "t.conf:2: rule-priority-base: 32000 is out of range 1..31766\n"
 	    "t.conf:3: nexthop-id-base: 0 is out of range 1..4294966795\n"
