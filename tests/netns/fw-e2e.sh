@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 #
 # End to end check of the rendered firewall (tests/golden/fw/two-links.nft,
-# as test_fw renders it) with fwapply and conntrack (through fwtool), in namespaces:
+# as test_fw renders it) with fwapply and conntrack (through fwtool), in
+# namespaces:
 #
 #   lan 100.64.0.2 --- br0 100.64.0.1        (masquerade)
 #                      router
