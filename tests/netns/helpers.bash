@@ -15,7 +15,7 @@
 # shellcheck disable=SC2034 # the variables are for the test files
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SIM=$REPO/tests/sim/uplinksim
-ARTICLE=$REPO/bench/article.sh
+ARTICLE=$REPO/tests/sim/article
 BUILD=${BUILD:-$REPO/build}
 UPLINKD=${UPLINKD:-$BUILD/uplinkd}
 UPLINKCTL=${UPLINKCTL:-$BUILD/uplinkctl}
@@ -50,7 +50,7 @@ sim() { "$SIM" -p "$SIM_PREFIX" "$@"; }
 sim_up() { sim up "$@"; }
 sim_down() { sim down; }
 # article_apply [-w W1,W2,..]: the article's static setup on the host
-# (bench/article.sh); article_remove undoes it.
+# (tests/sim/article); article_remove undoes it.
 article_apply() { "$ARTICLE" -p "$SIM_PREFIX" "$@" apply; }
 article_remove() { "$ARTICLE" -p "$SIM_PREFIX" remove; }
 in_ns() { local node=$1; shift; ip netns exec "${SIM_PREFIX}$node" "$@"; }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 #
 # Tests of the simulated network itself (tests/sim/uplinksim), with the
-# article's static setup (bench/article.sh) and no uplinkd: if these fail,
+# article's static setup (tests/sim/article) and no uplinkd: if these fail,
 # no other namespace test means anything.
 #
 #   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 198.18.1.2 -- ${P}isp1 --.

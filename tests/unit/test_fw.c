@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of fw_render: representative configs and plans, built by hand,
- * rendered and compared byte for byte with tests/fw/<case>.nft (run with
+ * rendered and compared byte for byte with tests/golden/fw/<case>.nft (run with
  * UPDATE_GOLDEN=1 to rewrite those), plus properties the golden files could
  * hide (a down link leaves the choice but keeps counters and inbound
  * marking; removal is written so it cannot fail; names are checked).
@@ -18,10 +18,8 @@
 #include <cmocka.h>
 
 #include "fw.h"
+#include "testutil.h"
 
-#ifndef SRCDIR
-#define SRCDIR "."
-#endif
 #define MASK	0x00ff0000U
 #define MAXL	4
 
@@ -47,20 +45,6 @@ struct fixture {
 	struct prefix pfx[8];
 	struct conf_portrange ports[4];
 };
-
-static void
-set_addr(struct addr *a, const char *s)
-{
-	if (s != NULL)
-		assert_int_equal(addr_parse(s, a), 0);
-}
-
-static void
-set_prefix(struct prefix *p, const char *s)
-{
-	if (s != NULL)
-		assert_int_equal(prefix_parse(s, p), 0);
-}
 
 static void
 fixture_init(struct fixture *fx, const struct tlink *tl, unsigned int n)
@@ -447,27 +431,6 @@ static const struct tcase cases[] = {
 };
 
 static char *
-read_file(const char *path)
-{
-	FILE *f;
-	char *buf;
-	long n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
-static char *
 render_case(const struct tcase *tc)
 {
 	struct fixture fx;
@@ -484,24 +447,13 @@ static void
 test_golden(void **state)
 {
 	const struct tcase *tc = *state;
-	char path[512], *text, *want;
-	FILE *f;
+	char path[512], *text;
 
-	snprintf(path, sizeof(path), "%s/tests/fw/%s.nft", SRCDIR, tc->name);
+	snprintf(path, sizeof(path), "%s/tests/golden/fw/%s.nft", SRCDIR,
+	    tc->name);
 	text = render_case(tc);
 	assert_non_null(text);
-	if (getenv("UPDATE_GOLDEN") != NULL) {
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(text, f);
-		assert_int_equal(fclose(f), 0);
-	}
-	want = read_file(path);
-	if (want == NULL)
-		fail_msg("%s: missing; run with UPDATE_GOLDEN=1", path);
-	if (strcmp(want, text) != 0)
-		fail_msg("%s differs from the rendering:\n%s", path, text);
-	free(want);
+	testutil_golden(path, text);
 	free(text);
 }
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "icmp.h"
+#include "testutil.h"
 
 static void
 test_build_v4(void **state)
@@ -66,7 +67,7 @@ test_tag_round_trip(void **state)
 	ssize_t n;
 
 	(void)state;
-	assert_int_equal(addr_parse("2001:db8::1", &from), 0);
+	from = A("2001:db8::1");
 	n = icmp_build_echo(AF_INET6, 7, 9, 99, 0xfeedfacecafebeefULL,
 	    ICMP_PAYLOAD_TAGGED, buf, sizeof(buf));
 	assert_int_equal(n, ICMP_HDR_LEN + ICMP_PAYLOAD_TAGGED);
@@ -253,7 +254,7 @@ test_v4(void **state)
 	assert_int_equal(rc, c->want);
 	if (rc < 0)
 		return;
-	assert_int_equal(addr_parse("198.18.0.1", &want), 0);
+	want = A("198.18.0.1");
 	assert_true(addr_eq(&r.src, &want));
 	assert_int_equal(r.id, 0xbeef);
 	assert_int_equal(r.seq, 42);
@@ -291,7 +292,7 @@ test_v6(void **state)
 	assert_int_equal(icmp_build_echo(AF_INET6, 7, 9, 99, 0, 16, p,
 	    sizeof(p)), 24);
 	p[0] = c->type;
-	assert_int_equal(addr_parse("2001:db8::1", &from), 0);
+	from = A("2001:db8::1");
 	assert_int_equal(icmp_parse_reply(AF_INET6, p, c->len, &from, &r),
 	    c->want);
 	if (c->want < 0)
@@ -312,7 +313,7 @@ test_parse_args(void **state)
 	struct addr v4;
 
 	(void)state;
-	assert_int_equal(addr_parse("198.18.0.1", &v4), 0);
+	v4 = A("198.18.0.1");
 	assert_int_equal(icmp_parse_reply(AF_INET6, p, 24, NULL, &r),
 	    -EINVAL);
 	assert_int_equal(icmp_parse_reply(AF_INET6, p, 24, &v4, &r),

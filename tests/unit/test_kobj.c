@@ -16,7 +16,7 @@
 #include <linux/rtnetlink.h>
 
 #include "kobj.h"
-#include "testaddr.h"
+#include "testutil.h"
 
 static struct kroute
 route(uint32_t table, const char *dst, int oif, uint32_t prio)

@@ -21,7 +21,7 @@
 
 #include "mirror.h"
 #include "rtmsg.h"
-#include "testaddr.h"
+#include "testmsg.h"
 
 #define IFF_LOWER_UP_	0x10000
 #define UP_CARRIER	(IFF_UP | IFF_RUNNING | IFF_LOWER_UP_)

@@ -17,13 +17,14 @@
 #include <sys/socket.h>
 
 #include "mpath.h"
+#include "testutil.h"
 
 static struct mpath_ep
 ep(uint8_t id, const char *a, int ifindex, uint32_t flags)
 {
 	struct mpath_ep e = { .id = id, .ifindex = ifindex, .flags = flags };
 
-	assert_int_equal(addr_parse(a, &e.addr), 0);
+	e.addr = A(a);
 	return e;
 }
 

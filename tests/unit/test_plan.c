@@ -3,7 +3,7 @@
  * Unit tests of plan_build and plan_print_ip: for configs of 1, 2, 3 and 16
  * links (weights, tiers, a gateway-less point-to-point link, a learned
  * gateway) and observed kernel states built by hand, the planned objects
- * and their `ip` rendering, compared with golden files in tests/plan/.
+ * and their `ip` rendering, compared with golden files in tests/golden/plan/.
  * UPDATE_GOLDEN=1 rewrites the golden files.
  */
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "plan.h"
+#include "testutil.h"
 
 /* A host with interfaces wan1..wanN (ifindex 10+K), each with address
  * 198.18.K.2/24 and, when dhcp, a default route via 198.18.K.1 in main. */
@@ -41,7 +42,7 @@ host(struct kstate *s, unsigned int n, bool dhcp)
 		assert_int_equal(kstate_add_link(s, &l), 0);
 		a.ifindex = l.ifindex;
 		snprintf(buf, sizeof(buf), "198.18.%u.2/24", k);
-		assert_int_equal(prefix_parse(buf, &a.local), 0);
+		a.local = P(buf);
 		assert_int_equal(kstate_add_addr(s, &a), 0);
 		if (!dhcp)
 			continue;
@@ -49,7 +50,7 @@ host(struct kstate *s, unsigned int n, bool dhcp)
 		r.table = RT_TABLE_MAIN;
 		r.dst.addr.family = AF_INET;
 		snprintf(buf, sizeof(buf), "198.18.%u.1", k);
-		assert_int_equal(addr_parse(buf, &r.gateway), 0);
+		r.gateway = A(buf);
 		r.oif = l.ifindex;
 		r.priority = 100 + k;
 		r.protocol = RTPROT_DHCP;
@@ -73,8 +74,8 @@ add_ppp(struct kstate *s)
 	l.pointopoint = true;
 	assert_int_equal(kstate_add_link(s, &l), 0);
 	a.ifindex = 30;
-	assert_int_equal(prefix_parse("198.18.50.7/32", &a.local), 0);
-	assert_int_equal(addr_parse("198.18.50.1", &a.peer), 0);
+	a.local = P("198.18.50.7/32");
+	a.peer = A("198.18.50.1");
 	assert_int_equal(kstate_add_addr(s, &a), 0);
 }
 
@@ -90,30 +91,11 @@ load(const char *text)
 static void
 golden(const char *name, const char *got)
 {
-	char path[256], *want;
-	FILE *f;
-	long n;
+	char path[512];
 
-	snprintf(path, sizeof(path), "%s/tests/plan/%s.ip", SRCDIR, name);
-	if (getenv("UPDATE_GOLDEN")) {
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("missing golden file %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	want = calloc(1, n + 1);
-	assert_int_equal(fread(want, 1, n, f), (size_t)n);
-	fclose(f);
-	if (strcmp(want, got) != 0)
-		fail_msg("%s differs from the plan:\n%s", path, got);
-	free(want);
+	snprintf(path, sizeof(path), "%s/tests/golden/plan/%s.ip", SRCDIR,
+	    name);
+	testutil_golden(path, got);
 }
 
 static char *
@@ -435,7 +417,7 @@ test_learn_gateway(void **state)
 	r.family = AF_INET;
 	r.table = RT_TABLE_MAIN;
 	r.dst.addr.family = AF_INET;
-	assert_int_equal(addr_parse("198.18.1.1", &r.gateway), 0);
+	r.gateway = A("198.18.1.1");
 	r.oif = 11;
 	r.protocol = RTPROT_DHCP;
 	r.type = RTN_UNICAST;
@@ -544,7 +526,7 @@ add_lo_lan(struct kstate *s, const char *lan_addr)
 	if (!lan_addr)
 		return;
 	a.ifindex = 40;
-	assert_int_equal(prefix_parse(lan_addr, &a.local), 0);
+	a.local = P(lan_addr);
 	assert_int_equal(kstate_add_addr(s, &a), 0);
 }
 
@@ -672,7 +654,7 @@ test_own_source_not_owned(void **state)
 	host(&obs, 1, true);
 	add_lo_lan(&obs, NULL);
 	a.ifindex = 1;
-	assert_int_equal(prefix_parse("192.0.0.8/32", &a.local), 0);
+	a.local = P("192.0.0.8/32");
 	assert_false(plan_owns_addr(c, &obs, &a));
 	a.ifindex = 11;
 	conf_free(c);

@@ -24,7 +24,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtmsg.h"
-#include "testaddr.h"
+#include "testmsg.h"
 
 #define IFF_LOWER_UP_	0x10000
 
@@ -717,10 +717,6 @@ test_parse_addr(void **state)
  *   ip rule add pref 1099 unreachable
  *   ip addr add 100.64.0.1 peer 100.64.0.2 dev veth0
  */
-#ifndef SRCDIR
-#define SRCDIR "."
-#endif
-
 static size_t
 load(const char *name, void *buf, size_t size)
 {

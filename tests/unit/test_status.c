@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "status.h"
+#include "testutil.h"
 
 #define NOW	1714567890	/* 2024-05-01 12:51:30 UTC */
 
@@ -24,13 +25,6 @@ static struct status_link links[3];
 static struct status_policy policies[1];
 static struct status_event events[2];
 static struct status snap;
-
-static void
-set_addr(struct addr *a, const char *s)
-{
-	a->family = strchr(s, ':') ? AF_INET6 : AF_INET;
-	assert_int_equal(inet_pton(a->family, s, a->u.b), 1);
-}
 
 static void
 no_data(struct status_family *f)

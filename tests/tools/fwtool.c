@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fwtool drives fwapply.c and conntrack.c from the namespace tests
- * (e2e-netns.sh): apply, check or remove a ruleset, read the per-link
- * counters and the table's objects, flush or count conntrack entries by
- * mark. Not installed.
+ * (tests/netns/fw-e2e.sh): apply, check or remove a ruleset, read the
+ * per-link counters and the table's objects, flush or count conntrack
+ * entries by mark. Not installed.
  */
 #include <errno.h>
 #include <stdio.h>

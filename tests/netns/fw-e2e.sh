@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 #
-# End to end check of the rendered firewall (two-links.nft, as test_fw
-# renders it) with fwapply and conntrack (through fwtool), in namespaces:
+# End to end check of the rendered firewall (tests/golden/fw/two-links.nft,
+# as test_fw renders it) with fwapply and conntrack (through fwtool), in
+# namespaces:
 #
 #   lan 100.64.0.2 --- br0 100.64.0.1        (masquerade)
 #                      router
@@ -18,11 +19,11 @@
 # uplink's address keeps it; re-applying keeps the counters; flushing one
 # mark removes exactly those entries; fw_remove removes the table.
 #
-# Usage: e2e-netns.sh FWTOOL (built from tests/fw/fwtool.c). Needs root.
+# Usage: fw-e2e.sh FWTOOL (built from tests/tools/fwtool.c). Needs root.
 set -u
 
-dir=$(cd "$(dirname "$0")" && pwd)
-fwtool=${1:?usage: e2e-netns.sh FWTOOL}
+dir=$(cd "$(dirname "$0")/../golden/fw" && pwd)
+fwtool=${1:?usage: fw-e2e.sh FWTOOL}
 p="fwe$$"
 lan=$p-lan; rt=$p-rt; i1=$p-isp1; i2=$p-isp2; srv=$p-srv
 fail=0

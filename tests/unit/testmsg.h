@@ -1,37 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Helpers shared by the unit tests of the kernel-object modules (after
- * cmocka.h): an address or prefix from text, asserting that it parses, and
- * a netlink message with a family header in a buffer of its own. Header
- * only, so each test still links just the modules it tests.
+ * A netlink message with a family header in a buffer of its own, for the
+ * unit tests of the netlink modules (include after cmocka.h). Header only,
+ * so each test still links just the modules it tests.
  */
-#ifndef UPLINKD_TESTADDR_H
-#define UPLINKD_TESTADDR_H
+#ifndef UPLINKD_TESTMSG_H
+#define UPLINKD_TESTMSG_H
 
 #include <string.h>
 
 #include <libmnl/libmnl.h>
 
-#include "addr.h"
 #include "rtmsg.h"
-
-static inline struct addr
-A(const char *s)
-{
-	struct addr a;
-
-	assert_int_equal(addr_parse(s, &a), 0);
-	return a;
-}
-
-static inline struct prefix
-P(const char *s)
-{
-	struct prefix p;
-
-	assert_int_equal(prefix_parse(s, &p), 0);
-	return p;
-}
+#include "testutil.h"
 
 /* The buffer msg() builds in (each test's own). */
 static union {

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 #
-# Loads every golden ruleset (tests/fw/*.nft, written by test_fw) into the
-# kernel, each in a fresh network namespace of its own, and proves:
+# Loads every golden ruleset (tests/golden/fw/*.nft, written by test_fw)
+# into the kernel, each in a fresh network namespace of its own, and proves:
 #   - `nft -c` accepts it and a real load succeeds;
 #   - loading it again succeeds and keeps the stateful objects: a counter
 #     given packets before the first load, and an element put in a sticky
@@ -18,7 +18,7 @@
 # Needs root. Exits non-zero on any failure.
 set -u
 
-dir=$(cd "$(dirname "$0")" && pwd)
+dir=$(cd "$(dirname "$0")/../golden/fw" && pwd)
 prefix="fwgold-$$"
 nsl=()
 fail=0
