@@ -16,7 +16,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PAIRSIM=$REPO/tests/sim/pairsim
-NETTOOLS=$REPO/bench/lib/nettools.py
+NETTOOLS=$REPO/tests/tools/nettools.py
 ROUNDS=${1:-3}
 P=hab$$_
 TMP=$(mktemp -d /tmp/uplinkd-ha-bench.XXXXXX)

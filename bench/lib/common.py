@@ -22,7 +22,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIM = os.path.join(REPO, "tests/sim/uplinksim")
 ARTICLE = os.path.join(REPO, "tests/sim/article")
-NETTOOLS = os.path.join(REPO, "bench/lib/nettools.py")
+NETTOOLS = os.path.join(REPO, "tests/tools/nettools.py")
 MPTCPDL = os.path.join(REPO, "tests/tools/mptcpdl")
 BUILD = os.environ.get("BUILD", os.path.join(REPO, "build"))
 if not os.path.isabs(BUILD):

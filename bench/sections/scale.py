@@ -87,7 +87,7 @@ def sec_scale(a):
                 cpu[n] = ((c1[0] - c0[0]) / hz * 1000 * 60 / (t1 - t0), c1[1] / 1024)
         table("Scale: status and metrics with many tracked connections (ms: median / p99 / max)",
               ["entries", "connections in status", "status", "metrics"], rows,
-              note="Requests back to back on one control connection for %d s each (bench/lib/nettools.py "
+              note="Requests back to back on one control connection for %d s each (tests/tools/nettools.py "
                    "ctlpoll). Before this change (a845f1c, issue 11), one status took 12 ms at 0 entries, "
                    "176-212 ms at 50,000 and 1,443-1,458 ms at 240,000." % (2 if a.quick else 5)
                    + (" " + " ".join(notes) if notes else ""))

@@ -20,7 +20,7 @@
 load helpers
 
 PAIRSIM=$REPO/tests/sim/pairsim
-NETTOOLS=$REPO/bench/lib/nettools.py
+NETTOOLS=$REPO/tests/tools/nettools.py
 
 setup() {
 	require_root

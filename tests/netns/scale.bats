@@ -17,7 +17,7 @@ load helpers
 
 CONF=$CONF_TWO_ISPS
 CTFILL=$BUILD/tests/tools/ctfill
-POLL=("$REPO/bench/lib/nettools.py" ctlpoll)
+POLL=("$REPO/tests/tools/nettools.py" ctlpoll)
 # limits in ms, scaled like wait_until's (tests/sanitize triples them)
 FAST=$((20 * ${TEST_TIME_SCALE:-1}))
 STALL=$((250 * ${TEST_TIME_SCALE:-1}))
