@@ -403,10 +403,8 @@ reconcile_inverse(const struct reconcile_ops *ops, unsigned int k,
 	memset(out, 0, sizeof(*out));
 	if (k > ops->nops)
 		k = ops->nops;
-	/* the implicit ops just before op k are its own: they did not
-	 * happen */
-	while (k > 0 && ops->ops[k - 1].implicit)
-		k--;
+	/* the implicit ops just before op k are its own and did not happen:
+	 * their inverse restores what is still there, a no-op */
 	if (k == 0)
 		return 0;
 	out->ops = calloc(k, sizeof(*out->ops));

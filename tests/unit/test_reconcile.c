@@ -479,7 +479,12 @@ test_ownership(void **state)
 	assert_int_equal(reconcile_diff(c, &have, &none, &ops), 0);
 	assert_untouched(&ops, &foreign);
 	copy(&s, &have);
-	play(&s, &ops, ops.nops);
+	for (i = 0; i < ops.nops; i++) {
+		/* in order: nothing is deleted while in use */
+		assert_false(ops.ops[i].implicit);
+		assert_refs(&s, &ops.ops[i]);
+		assert_int_equal(reconcile_effect(&s, &ops.ops[i]), 0);
+	}
 	assert_true(within(&foreign, &s));
 	for (i = 0; i < s.nroutes; i++)
 		assert_false(plan_owns_route(c, &s.routes[i]));
