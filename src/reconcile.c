@@ -21,6 +21,7 @@ struct diff {
 	const struct kstate *want;
 	struct kstate sim;
 	struct reconcile_ops *out;
+	unsigned int cap;	/* of out->ops */
 	int err;		/* -ENOMEM once anything failed */
 };
 
@@ -34,12 +35,15 @@ push(struct diff *d, enum reconcile_obj obj, enum reconcile_cmd cmd,
 
 	if (d->err)
 		return;
-	op = realloc(out->ops, (out->nops + 1) * sizeof(*op));
-	if (!op) {
-		d->err = -ENOMEM;
-		return;
+	if (out->nops == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		op = reallocarray(out->ops, d->cap, sizeof(*op));
+		if (!op) {
+			d->err = -ENOMEM;
+			return;
+		}
+		out->ops = op;
 	}
-	out->ops = op;
 	op = &out->ops[out->nops++];
 	memset(op, 0, sizeof(*op));
 	op->obj = obj;
