@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mpathnl.h"
 #include "rt.h"
+#include "sysctl.h"
 
 #define RETRY_MIN_MS	100
 #define RETRY_MAX_MS	30000
@@ -116,7 +117,7 @@ reconcile(struct daemon *d)
 		return rc;
 	}
 
-	reconcile_sysctls(&p);
+	sysctl_apply(p.sysctls, p.nsysctls);
 	rc = reconcile_apply(d->rt, d->conf, &p, &d->obs, &st);
 	if (st.added || st.replaced || st.deleted || st.errors)
 		log_debug("reconcile: %u added, %u replaced, %u deleted, "

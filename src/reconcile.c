@@ -1,31 +1,115 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * reconcile brings the kernel's routes, rules and nexthops to the plan: it
- * diffs the plan against the observed state and sends only the difference,
- * touching nothing uplinkd does not own (its route protocol, rule priority
- * range, nexthop id range and tables, and its own-source address on lo). Idempotent: a second run with the
- * same inputs sends nothing. Also writes the plan's sysctls.
+ * reconcile_diff decides how to bring the kernel's routes, rules, nexthops
+ * and own addresses to the plan: the ordered list of operations, touching
+ * nothing uplinkd does not own (its route protocol, rule priority range,
+ * nexthop id range and tables, and its own-source address on lo). Pure: it
+ * works on a copy of the observed state, changed by each op as the kernel
+ * would change, so that each decision sees what the ops before it did. The
+ * same inputs give the same list; a second run after the list was applied
+ * gives an empty one. reconcile_apply.c sends the list.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "log.h"
 #include "reconcile.h"
-#include "rt.h"
 
-static bool table_foreign(const struct conf *c, const struct kstate *obs,
-    uint32_t table);
+/* The state the diff works on: the observed one, changed as it goes. */
+struct diff {
+	const struct conf *c;
+	const struct kstate *want;
+	struct kstate sim;
+	struct reconcile_ops *out;
+	unsigned int cap;	/* of out->ops */
+	int err;		/* -ENOMEM once anything failed */
+};
 
 static void
-count(struct reconcile_stats *st, int rc, unsigned int *what)
+push(struct diff *d, enum reconcile_obj obj, enum reconcile_cmd cmd,
+    const void *o, const void *prev, bool implicit)
 {
-	if (rc < 0)
-		st->errors++;
-	else
-		(*what)++;
+	struct reconcile_ops *out = d->out;
+	struct reconcile_op *op;
+	size_t sz;
+
+	if (d->err)
+		return;
+	if (out->nops == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		op = reallocarray(out->ops, d->cap, sizeof(*op));
+		if (!op) {
+			d->err = -ENOMEM;
+			return;
+		}
+		out->ops = op;
+	}
+	op = &out->ops[out->nops++];
+	memset(op, 0, sizeof(*op));
+	op->obj = obj;
+	op->cmd = cmd;
+	op->implicit = implicit;
+	sz = obj == RECONCILE_ADDR ? sizeof(struct kaddr) :
+	    obj == RECONCILE_NH ? sizeof(struct knh) :
+	    obj == RECONCILE_ROUTE ? sizeof(struct kroute) :
+	    sizeof(struct krule);
+	memcpy(&op->o, o, sz);
+	if (prev) {
+		op->has_prev = true;
+		memcpy(&op->prev, prev, sz);
+	}
+	if (!implicit && reconcile_effect(&d->sim, op) < 0)
+		d->err = -ENOMEM;
+}
+
+int
+reconcile_effect(struct kstate *s, const struct reconcile_op *op)
+{
+	bool del = op->cmd == RECONCILE_DEL;
+
+	switch (op->obj) {
+	case RECONCILE_ADDR:
+		if (!del)
+			return kstate_add_addr(s, &op->o.addr);
+		kstate_del_addr(s, &op->o.addr);
+		return 0;
+	case RECONCILE_NH:
+		if (!del)
+			return kstate_add_nh(s, &op->o.nh);
+		kstate_drop_nh(s, op->o.nh.id);
+		return 0;
+	case RECONCILE_ROUTE:
+		if (!del)
+			return kstate_add_route(s, &op->o.route);
+		kstate_del_route(s, &op->o.route);
+		return 0;
+	case RECONCILE_RULE:
+		if (!del)
+			return kstate_add_rule(s, &op->o.rule);
+		kstate_del_rule(s, &op->o.rule);
+		return 0;
+	}
+	return 0;
+}
+
+static int
+copy_state(struct kstate *dst, const struct kstate *src)
+{
+	unsigned int i;
+	int rc = 0;
+
+	kstate_init(dst);
+	for (i = 0; i < src->nlinks && rc == 0; i++)
+		rc = kstate_add_link(dst, &src->links[i]);
+	for (i = 0; i < src->naddrs && rc == 0; i++)
+		rc = kstate_add_addr(dst, &src->addrs[i]);
+	for (i = 0; i < src->nroutes && rc == 0; i++)
+		rc = kstate_add_route(dst, &src->routes[i]);
+	for (i = 0; i < src->nrules && rc == 0; i++)
+		rc = kstate_add_rule(dst, &src->rules[i]);
+	for (i = 0; i < src->nnhs && rc == 0; i++)
+		rc = kstate_add_nh(dst, &src->nhs[i]);
+	return rc;
 }
 
 /* An address on the same interface, whatever its prefix length. */
@@ -41,323 +125,304 @@ find_addr(const struct kstate *s, const struct kaddr *a)
 	return NULL;
 }
 
-/* uplinkd's own source addresses, before the routes whose source they
- * are. One that is there already (after kill -9) is adopted as it is. */
-static void
-apply_addrs(struct rt *rt, const struct plan *p, struct kstate *obs,
-    struct reconcile_stats *st)
-{
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < p->k.naddrs; i++) {
-		const struct kaddr *want = &p->k.addrs[i];
-
-		if (find_addr(obs, want))
-			continue;
-		rc = rt_addr(rt, RT_ADD, want);
-		if (rc == -EEXIST)
-			rc = 0;
-		count(st, rc, &st->added);
-		if (rc == 0)
-			kstate_add_addr(obs, want);
-	}
-}
-
-/* Remove the own addresses the plan no longer wants, after the routes
- * that used them. */
-static void
-remove_addrs(struct rt *rt, const struct conf *c, const struct plan *p,
-    struct kstate *obs, struct reconcile_stats *st)
-{
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < obs->naddrs;) {
-		struct kaddr a = obs->addrs[i];
-
-		if (!plan_owns_addr(c, obs, &a) || find_addr(&p->k, &a)) {
-			i++;
-			continue;
-		}
-		rc = rt_addr(rt, RT_DEL, &a);
-		if (rc == -EADDRNOTAVAIL || rc == -ENOENT || rc == -ESRCH)
-			rc = 0;
-		count(st, rc, &st->deleted);
-		if (rc == 0)
-			kstate_del_addr(obs, &a);
-		else
-			i++;
-	}
-}
-
-/* Nexthops first (groups need their members, routes their nexthops),
- * singles before groups. */
-static void
-apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
-    struct reconcile_stats *st, bool groups)
-{
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < p->k.nnhs; i++) {
-		const struct knh *want = &p->k.nhs[i];
-		const struct knh *have;
-
-		if (want->is_group != groups)
-			continue;
-		have = kstate_find_nh(obs, want->id);
-		if (have && knh_eq(have, want))
-			continue;
-		if (have && have->protocol != want->protocol) {
-			/* someone else's nexthop in uplinkd's id range */
-			if (st->errors++ == 0)
-				log_warnx("nexthop %u is not uplinkd's (protocol "
-				    "%u): not touching it (choose another "
-				    "nexthop-id-base)", have->id,
-				    have->protocol);
-			continue;
-		}
-		if (have && (have->is_group != want->is_group ||
-		    have->resilient != want->resilient ||
-		    (want->resilient && have->buckets != want->buckets) ||
-		    (!want->is_group && have->family != want->family))) {
-			/* the kernel cannot change a nexthop's kind in place */
-			rc = rt_nh(rt, RT_DEL, have);
-			count(st, rc, &st->deleted);
-			if (rc == 0)
-				kstate_drop_nh(obs, want->id);
-			have = NULL;
-		}
-		rc = rt_nh(rt, have ? RT_REPLACE : RT_ADD, want);
-		if (rc == -EEXIST)
-			rc = rt_nh(rt, RT_REPLACE, want);
-		count(st, rc, have ? &st->replaced : &st->added);
-		if (rc == 0)
-			kstate_add_nh(obs, want);
-	}
-}
-
-static void
-apply_routes(struct rt *rt, const struct conf *c, const struct plan *p,
-    struct kstate *obs, struct reconcile_stats *st)
-{
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < p->k.nroutes; i++) {
-		const struct kroute *want = &p->k.routes[i];
-		const struct kroute *have = kstate_find_route(obs, want);
-
-		if (have && kroute_eq(have, want))
-			continue;
-		if (table_foreign(c, obs, want->table)) {
-			st->errors++;
-			continue;
-		}
-		rc = rt_route(rt, RT_REPLACE, want);
-		count(st, rc, have ? &st->replaced : &st->added);
-		if (rc == 0)
-			kstate_add_route(obs, want);
-	}
-}
-
-static void
-apply_rules(struct rt *rt, const struct plan *p, struct kstate *obs,
-    struct reconcile_stats *st)
-{
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < p->k.nrules; i++) {
-		const struct krule *want = &p->k.rules[i];
-
-		if (kstate_has_rule(obs, want))
-			continue;
-		rc = rt_rule(rt, RT_ADD, want);
-		if (rc == -EEXIST)
-			rc = 0;
-		count(st, rc, &st->added);
-		if (rc == 0)
-			kstate_add_rule(obs, want);
-	}
-}
-
-/* Remove what uplinkd owns and the plan no longer wants: rules first (so
- * no rule points at a table being emptied), then routes, then groups,
- * then single nexthops. Works on a copy: deleting shifts obs. */
-static void
-remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
-    struct kstate *obs, struct reconcile_stats *st)
-{
-	unsigned int i, pass;
-	int rc;
-
-	for (i = 0; i < obs->nrules;) {
-		struct krule r = obs->rules[i];
-
-		if (!plan_owns_rule(c, &r) || kstate_has_rule(&p->k, &r)) {
-			i++;
-			continue;
-		}
-		rc = rt_rule(rt, RT_DEL, &r);
-		if (rc == -ENOENT)
-			rc = 0;
-		count(st, rc, &st->deleted);
-		if (rc == 0)
-			kstate_del_rule(obs, &r);
-		else
-			i++;
-	}
-	for (i = 0; i < obs->nroutes;) {
-		struct kroute r = obs->routes[i];
-
-		if (!plan_owns_route(c, &r) || kstate_find_route(&p->k, &r)) {
-			i++;
-			continue;
-		}
-		rc = rt_route(rt, RT_DEL, &r);
-		if (rc == -ESRCH || rc == -ENOENT)
-			rc = 0;
-		count(st, rc, &st->deleted);
-		if (rc == 0)
-			kstate_del_route(obs, &r);
-		else
-			i++;
-	}
-	remove_addrs(rt, c, p, obs, st);
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < obs->nnhs;) {
-			struct knh n = obs->nhs[i];
-
-			if (n.is_group != (pass == 0) || !plan_owns_nh(c, &n) ||
-			    kstate_find_nh(&p->k, n.id)) {
-				i++;
-				continue;
-			}
-			rc = rt_nh(rt, RT_DEL, &n);
-			if (rc == -ENOENT)
-				rc = 0;
-			count(st, rc, &st->deleted);
-			if (rc == 0)
-				kstate_drop_nh(obs, n.id);
-			else
-				i++;
-		}
-	}
-}
-
 /* Does a table of uplinkd's range hold a route someone else put there?
  * Then it is not uplinkd's to write: a replace would clobber that route. */
 static bool
-table_foreign(const struct conf *c, const struct kstate *obs, uint32_t table)
+table_foreign(const struct conf *c, const struct kstate *s, uint32_t table)
 {
 	unsigned int i;
 
-	for (i = 0; i < obs->nroutes; i++)
-		if (obs->routes[i].table == table &&
-		    obs->routes[i].protocol != c->route_protocol)
+	for (i = 0; i < s->nroutes; i++)
+		if (s->routes[i].table == table &&
+		    s->routes[i].protocol != c->route_protocol)
 			return true;
 	return false;
 }
 
-/* Say once per run which of uplinkd's tables others use. */
+/* Which of uplinkd's tables others use, for the applier to say. */
 static void
-check_foreign(const struct conf *c, const struct kstate *obs,
-    struct reconcile_stats *st)
+count_foreign(const struct conf *c, const struct kstate *have,
+    struct reconcile_ops *out)
 {
-	uint32_t seen[8];
-	unsigned int i, j, nseen = 0;
+	unsigned int i, j;
 
-	for (i = 0; i < obs->nroutes; i++) {
-		const struct kroute *r = &obs->routes[i];
+	for (i = 0; i < have->nroutes; i++) {
+		const struct kroute *r = &have->routes[i];
 
 		if (r->table < c->table_base ||
 		    r->table > c->table_base + CONF_MAX_LINKS ||
 		    r->protocol == c->route_protocol)
 			continue;
-		st->foreign++;
-		for (j = 0; j < nseen && seen[j] != r->table; j++)
+		out->foreign++;
+		for (j = 0; j < out->nforeign_tables &&
+		    out->foreign_tables[j] != r->table; j++)
 			;
-		if (j < nseen || nseen == 8)
+		if (j < out->nforeign_tables ||
+		    out->nforeign_tables == RECONCILE_FOREIGN_TABLES)
 			continue;
-		seen[nseen++] = r->table;
-		log_warnx("table %u holds routes of protocol %u that are not "
-		    "uplinkd's: not touching it (choose another table-base)",
-		    r->table, r->protocol);
+		out->foreign_protocols[out->nforeign_tables] = r->protocol;
+		out->foreign_tables[out->nforeign_tables++] = r->table;
+	}
+}
+
+/* uplinkd's own source addresses, before the routes whose source they
+ * are. One that is there already (after kill -9) is adopted as it is. */
+static void
+add_addrs(struct diff *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->want->naddrs; i++)
+		if (!find_addr(&d->sim, &d->want->addrs[i]))
+			push(d, RECONCILE_ADDR, RECONCILE_ADD,
+			    &d->want->addrs[i], NULL, false);
+}
+
+/* The kernel cannot change a nexthop's kind in place. */
+static bool
+kind_changes(const struct knh *have, const struct knh *want)
+{
+	return have->is_group != want->is_group ||
+	    have->resilient != want->resilient ||
+	    (want->resilient && have->buckets != want->buckets) ||
+	    (!want->is_group && have->family != want->family);
+}
+
+/*
+ * Delete nexthop n, listing first, as implicit ops, what the kernel does
+ * with it: the routes using it (or a group it empties) go, and its groups
+ * lose it. Routes first, then groups, then n: reversed, the inverse adds n
+ * back before the groups and routes that refer to it. sim changes only
+ * with the explicit delete (kstate_drop_nh does all of it), so the
+ * pointers into it stay valid here.
+ */
+static void
+del_nh(struct diff *d, const struct knh *n, bool implicit)
+{
+	struct knh g;
+	unsigned int i, j, left;
+
+	for (i = 0; i < d->sim.nroutes; i++)
+		if (d->sim.routes[i].nhid == n->id)
+			push(d, RECONCILE_ROUTE, RECONCILE_DEL,
+			    &d->sim.routes[i], NULL, true);
+	for (i = 0; i < d->sim.nnhs; i++) {
+		if (!d->sim.nhs[i].is_group)
+			continue;
+		g = d->sim.nhs[i];
+		for (j = left = 0; j < g.nmembers; j++)
+			if (g.members[j].id != n->id)
+				g.members[left++] = g.members[j];
+		if (left == g.nmembers)
+			continue;
+		g.nmembers = left;
+		if (left)
+			push(d, RECONCILE_NH, RECONCILE_REPLACE, &g,
+			    &d->sim.nhs[i], true);
+		else
+			del_nh(d, &d->sim.nhs[i], true);	/* emptied */
+	}
+	push(d, RECONCILE_NH, RECONCILE_DEL, n, NULL, implicit);
+}
+
+/* Nexthops first (groups need their members, routes their nexthops),
+ * singles before groups. */
+static void
+add_nhs(struct diff *d, bool groups)
+{
+	const struct knh *found;
+	unsigned int i;
+	struct knh have;
+
+	for (i = 0; i < d->want->nnhs; i++) {
+		const struct knh *want = &d->want->nhs[i];
+
+		if (want->is_group != groups)
+			continue;
+		found = kstate_find_nh(&d->sim, want->id);
+		if (found && knh_eq(found, want))
+			continue;	/* adopted */
+		if (found && found->protocol != want->protocol) {
+			/* someone else's nexthop in uplinkd's id range */
+			if (d->out->refused_nh == 0) {
+				d->out->refused_nh = found->id;
+				d->out->refused_nh_protocol = found->protocol;
+			}
+			d->out->refused++;
+			continue;
+		}
+		if (found && kind_changes(found, want)) {
+			have = *found;
+			del_nh(d, &have, false);
+			found = NULL;
+		}
+		if (found) {
+			have = *found;
+			push(d, RECONCILE_NH, RECONCILE_REPLACE, want, &have,
+			    false);
+		} else
+			push(d, RECONCILE_NH, RECONCILE_ADD, want, NULL, false);
+	}
+}
+
+static void
+add_routes(struct diff *d)
+{
+	const struct kroute *found;
+	struct kroute have;
+	unsigned int i;
+
+	for (i = 0; i < d->want->nroutes; i++) {
+		const struct kroute *want = &d->want->routes[i];
+
+		found = kstate_find_route(&d->sim, want);
+		if (found && kroute_eq(found, want))
+			continue;	/* adopted */
+		if (table_foreign(d->c, &d->sim, want->table)) {
+			d->out->refused++;
+			continue;
+		}
+		if (found)
+			have = *found;
+		push(d, RECONCILE_ROUTE, RECONCILE_REPLACE, want,
+		    found ? &have : NULL, false);
+	}
+}
+
+static void
+add_rules(struct diff *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->want->nrules; i++)
+		if (!kstate_has_rule(&d->sim, &d->want->rules[i]))
+			push(d, RECONCILE_RULE, RECONCILE_ADD,
+			    &d->want->rules[i], NULL, false);
+}
+
+/* Remove what uplinkd owns and want lacks: rules first (so no rule points
+ * at a table being emptied), then routes, addresses, groups, then single
+ * nexthops. Each removal shifts sim: the index stays. */
+static void
+remove_unwanted(struct diff *d)
+{
+	const struct kstate *want = d->want;
+	struct kstate *s = &d->sim;
+	unsigned int i, pass, n;
+
+	for (i = 0; i < s->nrules && !d->err;)
+		if (plan_owns_rule(d->c, &s->rules[i]) &&
+		    !kstate_has_rule(want, &s->rules[i]))
+			push(d, RECONCILE_RULE, RECONCILE_DEL, &s->rules[i],
+			    NULL, false);
+		else
+			i++;
+	for (i = 0; i < s->nroutes && !d->err;)
+		if (plan_owns_route(d->c, &s->routes[i]) &&
+		    !kstate_find_route(want, &s->routes[i]))
+			push(d, RECONCILE_ROUTE, RECONCILE_DEL, &s->routes[i],
+			    NULL, false);
+		else
+			i++;
+	for (i = 0; i < s->naddrs && !d->err;)
+		if (plan_owns_addr(d->c, s, &s->addrs[i]) &&
+		    !find_addr(want, &s->addrs[i]))
+			push(d, RECONCILE_ADDR, RECONCILE_DEL, &s->addrs[i],
+			    NULL, false);
+		else
+			i++;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->nnhs && !d->err;) {
+			struct knh nh = s->nhs[i];
+
+			n = s->nnhs;
+			if (nh.is_group == (pass == 0) &&
+			    plan_owns_nh(d->c, &nh) &&
+			    !kstate_find_nh(want, nh.id))
+				del_nh(d, &nh, false);
+			if (s->nnhs == n)
+				i++;
+		}
+}
+
+int
+reconcile_diff(const struct conf *c, const struct kstate *have,
+    const struct kstate *want, struct reconcile_ops *out)
+{
+	struct diff d;
+
+	memset(out, 0, sizeof(*out));
+	memset(&d, 0, sizeof(d));
+	d.c = c;
+	d.want = want;
+	d.out = out;
+	d.err = copy_state(&d.sim, have);
+	count_foreign(c, have, out);
+	add_addrs(&d);
+	add_nhs(&d, false);
+	add_nhs(&d, true);
+	add_routes(&d);
+	add_rules(&d);
+	remove_unwanted(&d);
+	kstate_clear(&d.sim);
+	if (d.err)
+		reconcile_ops_free(out);
+	return d.err;
+}
+
+/* The op that undoes op. */
+static void
+invert(const struct reconcile_op *op, struct reconcile_op *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+	inv->obj = op->obj;
+	switch (op->cmd) {
+	case RECONCILE_ADD:
+		inv->cmd = RECONCILE_DEL;
+		inv->o = op->o;
+		break;
+	case RECONCILE_REPLACE:
+		inv->cmd = op->has_prev ? RECONCILE_REPLACE : RECONCILE_DEL;
+		inv->o = op->has_prev ? op->prev : op->o;
+		if (op->has_prev) {
+			inv->has_prev = true;
+			inv->prev = op->o;
+		}
+		break;
+	case RECONCILE_DEL:
+		/* routes are (re)made with replace, like the diff makes them */
+		inv->cmd = op->obj == RECONCILE_ROUTE ? RECONCILE_REPLACE :
+		    RECONCILE_ADD;
+		inv->o = op->o;
+		break;
 	}
 }
 
 int
-reconcile_apply(struct rt *rt, const struct conf *c, const struct plan *p,
-    struct kstate *obs, struct reconcile_stats *st)
+reconcile_inverse(const struct reconcile_ops *ops, unsigned int k,
+    struct reconcile_ops *out)
 {
-	memset(st, 0, sizeof(*st));
-	check_foreign(c, obs, st);
-	apply_addrs(rt, p, obs, st);
-	apply_nhs(rt, p, obs, st, false);
-	apply_nhs(rt, p, obs, st, true);
-	apply_routes(rt, c, p, obs, st);
-	apply_rules(rt, p, obs, st);
-	remove_unwanted(rt, c, p, obs, st);
-	return st->errors ? -EIO : 0;
-}
+	unsigned int i;
 
-int
-reconcile_remove_all(struct rt *rt, const struct conf *c, struct kstate *obs,
-    struct reconcile_stats *st)
-{
-	struct plan empty;
-
-	memset(&empty, 0, sizeof(empty));
-	memset(st, 0, sizeof(*st));
-	remove_unwanted(rt, c, &empty, obs, st);
-	return st->errors ? -EIO : 0;
-}
-
-static int
-sysctl_read(const char *path, char *buf, size_t len)
-{
-	char full[192];
-	ssize_t n;
-	int fd;
-
-	snprintf(full, sizeof(full), "/proc/sys/%s", path);
-	if ((fd = open(full, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (k > ops->nops)
+		k = ops->nops;
+	/* the implicit ops just before op k are its own and did not happen:
+	 * their inverse restores what is still there, a no-op */
+	if (k == 0)
+		return 0;
+	out->ops = calloc(k, sizeof(*out->ops));
+	if (!out->ops)
+		return -ENOMEM;
+	for (i = 0; i < k; i++)
+		invert(&ops->ops[k - 1 - i], &out->ops[i]);
+	out->nops = k;
 	return 0;
 }
 
-int
-reconcile_sysctls(const struct plan *p)
+void
+reconcile_ops_free(struct reconcile_ops *ops)
 {
-	char full[192], cur[64];
-	unsigned int i;
-	int fd, rc = 0;
-
-	for (i = 0; i < p->nsysctls; i++) {
-		const struct plan_sysctl *s = &p->sysctls[i];
-
-		if (sysctl_read(s->path, cur, sizeof(cur)) == 0 &&
-		    strcmp(cur, s->value) == 0)
-			continue;
-		snprintf(full, sizeof(full), "/proc/sys/%s", s->path);
-		fd = open(full, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, s->value, strlen(s->value)) < 0) {
-			log_warn("sysctl %s=%s", s->path, s->value);
-			rc = -EIO;
-		} else {
-			log_info("sysctl %s: %s -> %s", s->path, cur, s->value);
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	return rc;
+	free(ops->ops);
+	memset(ops, 0, sizeof(*ops));
 }
