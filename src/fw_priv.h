@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Shared by fw.c (rendering the table), fw_policy.c (rendering policies and
- * config rules) and fw_objs.c (the table's objects and their names); not
- * for other modules.
+ * config rules), fw_source.c (own-source translation), fw_rule.c (the
+ * writers they all use) and fw_objs.c (the table's objects and their
+ * names); not for other modules.
  */
 #ifndef UPLINKD_FW_PRIV_H
 #define UPLINKD_FW_PRIV_H
@@ -31,7 +32,8 @@ struct rend {
 	int err;		/* first failure: -ENOMEM, -EINVAL */
 };
 
-/* "add rule inet uplinkd CHAIN <fmt...>\n" */
+/* "add rule inet uplinkd CHAIN <fmt...>\n" (fw_rule.c, as
+ * fw_nat_rule and fw_to_named) */
 void fw_rule(struct rend *r, const char *chain, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
