@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 
 #include "fw.h"
-#include "fw_priv.h"
+#include "fw_rule.h"
 
 /* Another link uses this link's interface too. */
 static bool

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The bottom of the firewall's rendering (fw_priv.h): one rule into a
+ * The bottom of the firewall's rendering (fw_rule.h): one rule into a
  * chain, a nat rule written once, how a link's connections are
  * translated. fw.c, fw_policy.c and fw_source.c write with these.
  */
@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw.h"
-#include "fw_priv.h"
+#include "fw_rule.h"
 
 void
 fw_rule(struct rend *r, const char *chain, const char *fmt, ...)
