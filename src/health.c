@@ -465,12 +465,6 @@ health_prev_state(const struct health *h)
 	return h->prev_state;
 }
 
-uint64_t
-health_since_ms(const struct health *h)
-{
-	return h->since_ms;
-}
-
 const char *
 health_reason(const struct health *h)
 {

@@ -123,7 +123,6 @@ uint64_t health_next_deadline_ms(const struct health *h);
 
 enum health_state health_state(const struct health *h);
 enum health_state health_prev_state(const struct health *h);
-uint64_t health_since_ms(const struct health *h);
 /* Why the last state change happened, with figures; "" before any. */
 const char *health_reason(const struct health *h);
 /* Current hold time for DOWN -> UP (flap damping). */
