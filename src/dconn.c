@@ -13,7 +13,7 @@ after_plan_fam(struct ctrack *t, struct dlink_fam *f,
     const struct plan_link *pl, const struct plan_family *pf,
     enum ha_role role)
 {
-	if (f->was_active && !pf->active && f->state == HEALTH_DOWN &&
+	if (f->was_active && !pf->active && dlink_state(f) == HEALTH_DOWN &&
 	    role != HA_ROLE_BACKUP)
 		ctrack_flush(t, f->link->conf->name, f->family, pl->mark);
 	else if (pf->active && !f->was_active)
@@ -43,12 +43,11 @@ dconn_master(struct ctrack *t, const struct dlink_set *s,
 
 	for (i = 0; i < p->nlinks && i < s->n; i++) {
 		const struct dlink *l = &s->v[i];
+		const struct plan_link *pl = &p->links[i];
 
-		if (l->v4.state == HEALTH_DOWN && !p->links[i].v4.active)
-			ctrack_flush(t, l->conf->name, AF_INET,
-			    p->links[i].mark);
-		if (l->v6.state == HEALTH_DOWN && !p->links[i].v6.active)
-			ctrack_flush(t, l->conf->name, AF_INET6,
-			    p->links[i].mark);
+		if (dlink_state(&l->v4) == HEALTH_DOWN && !pl->v4.active)
+			ctrack_flush(t, l->conf->name, AF_INET, pl->mark);
+		if (dlink_state(&l->v6) == HEALTH_DOWN && !pl->v6.active)
+			ctrack_flush(t, l->conf->name, AF_INET6, pl->mark);
 	}
 }

@@ -78,21 +78,21 @@ dlink_fini_all(struct dlink_set *s)
 void
 dlink_plan_input(const struct dlink *l, struct plan_link_in *in)
 {
-	in->health4 = l->v4.state;
-	in->health6 = l->v6.state;
+	in->health4 = dlink_state(&l->v4);
+	in->health6 = dlink_state(&l->v6);
 	in->drained = l->drained;
 }
 
-/* Record a state change and report it up. */
+/* The family's state moved from `from` (f->health holds the new one,
+ * probing or not): record it and report it up. */
 static void
-fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
+fam_note(struct dlink_fam *f, enum health_state from, const char *reason)
 {
 	struct dlink *l = f->link;
-	enum health_state from = f->state;
+	enum health_state to = dlink_state(f);
 
 	if (from == to)
 		return;
-	f->state = to;
 	f->since_s = unix_s();
 	f->changes++;
 	log_info("link %s: ipv%c %s -> %s (%s)", l->conf->name, dlink_famc(f),
@@ -115,9 +115,10 @@ static void fam_arm(struct dlink_fam *f);
 static void
 fam_tick(struct dlink_fam *f, uint64_t now_ms)
 {
+	enum health_state from = dlink_state(f);
+
 	if (health_tick(&f->health, now_ms)) {
-		fam_changed(f, health_state(&f->health),
-		    health_reason(&f->health));
+		fam_note(f, from, health_reason(&f->health));
 		f->link->set->cb->urgent(f->link->set->ud);
 	}
 	if (f->probe)
@@ -208,6 +209,7 @@ fam_probe(struct dlink_fam *f, const struct plan_link *pl,
 {
 	struct dlink *l = f->link;
 	const struct conf_probe *cp = &l->conf->probe;
+	enum health_state from;
 	unsigned int i;
 
 	if (f->probe && addr_eq(&f->src, src))
@@ -225,8 +227,7 @@ fam_probe(struct dlink_fam *f, const struct plan_link *pl,
 			f->tmap[i] = f->ntargets++;
 	if (f->ntargets == 0)
 		return;		/* nothing to ask: the link stays unknown */
-	health_init(&f->health, cp, f->ntargets, probe_now_ms());
-	health_carrier(&f->health, l->carrier, probe_now_ms());
+	/* the probe's first event comes from the loop, after health_init */
 	f->probe = probe_new(l->set->ev, l->conf->name, l->conf->ifname,
 	    f->family, src, pl->mark, cp->targets, cp->ntargets, cp->rate_pps,
 	    cp->size, probe_cb, f);
@@ -235,7 +236,11 @@ fam_probe(struct dlink_fam *f, const struct plan_link *pl,
 		return;
 	}
 	f->src = *src;
-	fam_changed(f, HEALTH_UNKNOWN, "probing started");
+	from = dlink_state(f);
+	health_init(&f->health, cp, f->ntargets, probe_now_ms());
+	fam_note(f, from, "probing started");
+	if (health_carrier(&f->health, l->carrier, probe_now_ms()))
+		fam_note(f, HEALTH_UNKNOWN, health_reason(&f->health));
 	fam_arm(f);
 }
 
@@ -259,17 +264,19 @@ dlink_observe(struct dlink_set *s, const struct kstate *obs)
 		l->carrier = carrier;
 		for (j = 0; j < 2; j++) {
 			struct dlink_fam *f = fams[j];
+			enum health_state from = dlink_state(f);
 
 			if (f->probe) {
 				if (health_carrier(&f->health, carrier,
 				    probe_now_ms()))
-					fam_changed(f,
-					    health_state(&f->health),
+					fam_note(f, from,
 					    health_reason(&f->health));
 				fam_arm(f);
-			} else if (!carrier && f->state != HEALTH_UNKNOWN) {
-				fam_changed(f, HEALTH_DOWN, kl ?
-				    "carrier lost" : "interface gone");
+			} else if (!carrier && from != HEALTH_UNKNOWN &&
+			    health_set(&f->health, HEALTH_DOWN, kl ?
+			    "carrier lost" : "interface gone",
+			    probe_now_ms())) {
+				fam_note(f, from, health_reason(&f->health));
 			}
 		}
 	}
@@ -290,14 +297,15 @@ static void
 after_plan_fam(struct dlink_fam *f, const struct plan_link *pl,
     const struct plan_family *pf)
 {
-	struct dlink *l = f->link;
+	enum health_state from = dlink_state(f);
 
 	if (pf->usable)
 		fam_probe(f, pl, &pf->own_addr);
 	else if (f->probe) {
 		fam_stop(f);
-		fam_changed(f, l->carrier ? HEALTH_DOWN : f->state,
-		    "no usable address or gateway");
+		if (f->link->carrier && health_set(&f->health, HEALTH_DOWN,
+		    "no usable address or gateway", probe_now_ms()))
+			fam_note(f, from, health_reason(&f->health));
 	}
 }
 
@@ -316,7 +324,7 @@ dlink_after_plan(struct dlink_set *s, const struct plan *p)
 static bool
 fam_in_use(const struct dlink_fam *f)
 {
-	return f->probe != NULL || f->state != HEALTH_UNKNOWN;
+	return f->probe != NULL || dlink_state(f) != HEALTH_UNKNOWN;
 }
 
 unsigned int
@@ -326,9 +334,9 @@ dlink_states(const struct dlink_set *s, enum health_state *st)
 
 	for (i = 0; i < s->n; i++) {
 		if (fam_in_use(&s->v[i].v4))
-			st[n++] = s->v[i].v4.state;
+			st[n++] = dlink_state(&s->v[i].v4);
 		if (fam_in_use(&s->v[i].v6))
-			st[n++] = s->v[i].v6.state;
+			st[n++] = dlink_state(&s->v[i].v6);
 	}
 	return n;
 }
@@ -346,8 +354,8 @@ take_over(struct dlink *l, const struct dlink *o)
 		l->conf = nc;
 		return true;
 	}
-	l->v4.state = o->v4.state;
-	l->v6.state = o->v6.state;
+	l->v4.health = o->v4.health;	/* the state, not probing */
+	l->v6.health = o->v6.health;
 	l->drained = o->drained;
 	return false;
 }

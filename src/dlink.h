@@ -44,9 +44,9 @@ struct dlink_set {
 struct dlink_fam {
 	struct dlink *link;
 	int family;			/* AF_INET, AF_INET6 */
-	enum health_state state;	/* what the plan uses */
 	uint64_t since_s;		/* unix time of the last change */
-	struct health health;		/* valid while probing */
+	struct health health;		/* the state (dlink_state), probing
+					 * or not; the rest while probing */
 	struct probe *probe;		/* NULL: not probing */
 	struct addr src;		/* the source probes use */
 	unsigned int tmap[CONF_MAX_TARGETS];	/* conf target -> health
@@ -93,6 +93,12 @@ struct dlink *dlink_by_name(struct dlink_set *s, const char *name);
 unsigned int dlink_states(const struct dlink_set *s, enum health_state *st);
 /* The family's health figures now; false when it is not probing. */
 bool dlink_figures(const struct dlink_fam *f, struct health_figures *hf);
+/* The family's state: what the plan uses. */
+static inline enum health_state
+dlink_state(const struct dlink_fam *f)
+{
+	return health_state(&f->health);
+}
 /* '4' or '6'. */
 char dlink_famc(const struct dlink_fam *f);
 

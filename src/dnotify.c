@@ -118,7 +118,7 @@ dnotify_changed(struct dnotify *n, const struct dlink_fam *f,
 	p->ev.when_s = f->since_s;
 	snprintf(p->ev.link, sizeof(p->ev.link), "%s", f->link->conf->name);
 	p->ev.from = from;
-	p->ev.to = f->state;
+	p->ev.to = dlink_state(f);
 	p->ev.family = dlink_famc(f);
 	snprintf(p->ev.reason, sizeof(p->ev.reason), "%s", reason);
 	fill_env(p, f, reason, role);

@@ -39,7 +39,7 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 
 	memset(sf, 0, sizeof(*sf));
 	sf->present = pf ? pf->usable : false;
-	sf->state = f->state;
+	sf->state = dlink_state(f);
 	sf->active = pf ? pf->active : false;
 	sf->since_s = f->since_s;
 	sf->rtt_ms = sf->jitter_ms = sf->loss_pct = -1;

@@ -465,6 +465,17 @@ health_prev_state(const struct health *h)
 	return h->prev_state;
 }
 
+bool
+health_set(struct health *h, enum health_state s, const char *why,
+    uint64_t now_ms)
+{
+	if (h->state == s)
+		return false;
+	h->run = false;
+	set_state(h, s, now_ms, "%s", why);
+	return true;
+}
+
 const char *
 health_reason(const struct health *h)
 {
