@@ -377,24 +377,15 @@ remove_all(struct daemon *d)
 	    ", some could not be removed" : "");
 }
 
-int
-daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
+/* SIGTERM, SIGINT and SIGHUP into the loop. 0 or -errno. */
+static int
+add_signals(struct daemon *d)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	sigset_t mask;
 	unsigned int i;
 	int rc;
 
-	memset(d, 0, sizeof(*d));
-	kstate_init(&d->obs);
-	d->conf = c;
-	d->conf_path = strdup(conf_path);
-	if (!d->conf_path)
-		return -ENOMEM;
-	if ((rc = sd_event_default(&d->ev)) < 0)
-		return rc;
-	if ((rc = dlink_init_all(&d->links, d->ev, c, &link_cb, d)) < 0)
-		return rc;
 	sigemptyset(&mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
@@ -408,6 +399,26 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 		if ((rc = sd_event_add_signal(d->ev, &d->sig_src[i], sigs[i],
 		    signal_cb, d)) < 0)
 			return rc;
+	return 0;
+}
+
+int
+daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	kstate_init(&d->obs);
+	d->conf = c;
+	d->conf_path = strdup(conf_path);
+	if (!d->conf_path)
+		return -ENOMEM;
+	if ((rc = sd_event_default(&d->ev)) < 0)
+		return rc;
+	if ((rc = dlink_init_all(&d->links, d->ev, c, &link_cb, d)) < 0)
+		return rc;
+	if ((rc = add_signals(d)) < 0)
+		return rc;
 
 	/* before touching the kernel: a second instance stops here */
 	if ((rc = ctl_start(d)) < 0)
