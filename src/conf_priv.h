@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Private to the config loader (conf.c, conf_sect.c): the state of one load
+ * Private to the config loader (conf.c, conf_addrs.c, conf_sect.c,
+ * conf_load.c, from the bottom up): the state of one load
  * and the helpers that read a libConfuse value into a typed field, reporting
  * any error as "FILE:LINE: message" and counting it. Not for other modules.
  */
 #ifndef UPLINKD_CONF_PRIV_H
 #define UPLINKD_CONF_PRIV_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +17,7 @@
 #include "conf.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define SECLINE		"@line"		/* hidden option: a section's line */
 
 /* The line of one value of one option of one section. */
 struct lineref {
@@ -50,6 +53,12 @@ void conf_err(struct loadctx *x, int line, const char *fmt, ...)
 /* A message that does not fail the load: "FILE:LINE: warning: ..." */
 void conf_warn(struct loadctx *x, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* conf_err (warn false) or conf_warn (true) with a va_list. */
+void conf_verr(struct loadctx *x, int line, bool warn, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+/* Where value idx of opt in sec was given, if it was noted. */
+struct lineref *conf_ref_find(const struct loadctx *x, const cfg_t *sec,
+    const char *opt, unsigned int idx);
 /* The line of value idx of opt in sec, else of the option, else of sec. */
 int conf_line(const struct loadctx *x, const cfg_t *sec, const char *opt,
     unsigned int idx);
@@ -57,7 +66,7 @@ int conf_sec_line(const struct loadctx *x, const cfg_t *sec);
 /* The value of a single option, or NULL when it is not given. */
 const char *conf_get(cfg_t *sec, const char *opt);
 int conf_num_parse(const char *s, uint64_t *v);	/* decimal or 0x hex */
-bool conf_addr_zero(const struct addr *a);	/* all bits 0 (conf_sect.c) */
+bool conf_addr_zero(const struct addr *a);	/* all bits 0 */
 
 /*
  * Each returns true and sets *v when opt is given and valid; false when it

@@ -85,17 +85,6 @@ check_ifname(struct loadctx *x, int line, const char *pfx, const char *opt,
 	memcpy(out, s, strlen(s) + 1);
 }
 
-bool
-conf_addr_zero(const struct addr *a)
-{
-	size_t i;
-
-	for (i = 0; i < addr_len(a); i++)
-		if (a->u.b[i])
-			return false;
-	return true;
-}
-
 void
 conf_probe_defaults(struct conf_probe *p)
 {

@@ -19,32 +19,6 @@
 #include "log.h"
 #include "metrics.h"
 
-void
-control_client_free(struct client *cl)
-{
-	struct control *c = cl->c;
-
-	if (cl->prev)
-		cl->prev->next = cl->next;
-	else
-		c->clients = cl->next;
-	if (cl->next)
-		cl->next->prev = cl->prev;
-	switch (cl->kind) {
-	case CLIENT_CONTROL:
-		c->nclients--;
-		break;
-	case CLIENT_HTTP:
-		c->nhttp--;
-		break;
-	}
-	sd_event_source_disable_unref(cl->io);
-	sd_event_source_disable_unref(cl->timer);
-	close(cl->fd);
-	free(cl->out);
-	free(cl);
-}
-
 /*
  * Backpressure: a client whose answers are not read yet is not read from
  * either, and a client with requests still buffered is called again (as

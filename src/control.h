@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <systemd/sd-event.h>
 
+#include "execcg.h"
+
 #define CONTROL_CLIENTS_MAX	64
 #define CONTROL_ROOT_RESERVED	16	/* of those, for uid 0 alone */
 #define CONTROL_CLIENTS_PER_UID	8	/* for any other uid */
@@ -28,7 +30,7 @@
 #define CONTROL_LINES_PER_TURN	4	/* requests served per loop turn */
 #define CONTROL_PRIORITY	10	/* after probes and netlink (0) */
 #define CONTROL_HTTP_TIMEOUT_MS	10000
-#define CONTROL_CGROUP_DIR	"uplinkd.exec"	/* under the cgroup2 root */
+#define CONTROL_CGROUP_DIR	EXECCG_DIR	/* under the cgroup2 root */
 
 struct control;
 

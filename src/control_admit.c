@@ -2,7 +2,8 @@
 /*
  * Admission to the control socket (see control_priv.h): the caps on
  * clients per uid and overall, root's reserve, making room by closing the
- * longest idle client, and the answer to a client that is refused.
+ * longest idle client, the answer to a client that is refused, and the
+ * end of a client (control.c calls these, never the other way).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +13,32 @@
 
 #include "control_priv.h"
 #include "log.h"
+
+void
+control_client_free(struct client *cl)
+{
+	struct control *c = cl->c;
+
+	if (cl->prev)
+		cl->prev->next = cl->next;
+	else
+		c->clients = cl->next;
+	if (cl->next)
+		cl->next->prev = cl->prev;
+	switch (cl->kind) {
+	case CLIENT_CONTROL:
+		c->nclients--;
+		break;
+	case CLIENT_HTTP:
+		c->nhttp--;
+		break;
+	}
+	sd_event_source_disable_unref(cl->io);
+	sd_event_source_disable_unref(cl->timer);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+}
 
 /* Make room: close the client that has been idle longest (not a watcher),
  * among uid's clients (uid -1: among everyone's, ~0 - 1: among those not

@@ -16,9 +16,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
 #include "ctlsetup.h"
 #include "ctlmsg.h"
+#include "execcg.h"
 #include "log.h"
 
 /* mkdir -p for the socket's directory */
@@ -186,56 +186,10 @@ err_socket:
 	return rc;
 }
 
-/* The cgroup2 mount point, from /proc/self/mountinfo. */
-static int
-cgroup2_root(char *buf, size_t size)
-{
-	char line[1024], mnt[512], fstype[64];
-	int rc = -ENOTSUP;
-	FILE *f;
-
-	if (!(f = fopen("/proc/self/mountinfo", "re")))
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE ... */
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s", fstype) != 1)
-			continue;
-		if (strcmp(fstype, "cgroup2") != 0 || strchr(mnt, '\\'))
-			continue;
-		if ((size_t)snprintf(buf, size, "%s", mnt) >= size)
-			continue;
-		rc = 0;
-		/* prefer the unified hierarchy at /sys/fs/cgroup */
-		if (strcmp(mnt, "/sys/fs/cgroup") == 0)
-			break;
-	}
-	fclose(f);
-	return rc;
-}
-
 int
 ctlsetup_exec_cgroup(const char *link, char *path, size_t size)
 {
-	char root[512];
-	int rc;
-
-	if (!ctlmsg_valid_link(link) || strcmp(link, ".") == 0 ||
-	    strcmp(link, "..") == 0)
+	if (!ctlmsg_valid_link(link))
 		return -EINVAL;
-	if ((rc = cgroup2_root(root, sizeof(root))) < 0)
-		return rc;
-	if ((size_t)snprintf(path, size, "%s/" CONTROL_CGROUP_DIR, root) >=
-	    size)
-		return -ENAMETOOLONG;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if ((size_t)snprintf(path, size, "%s/" CONTROL_CGROUP_DIR "/%s", root,
-	    link) >= size)
-		return -ENAMETOOLONG;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	return execcg_make(link, path, size);
 }

@@ -18,14 +18,8 @@ int ctlsetup_unix(const char *path, const char *group);
  * is any). The fd or -errno, logged. */
 int ctlsetup_tcp(const char *hostport);
 
-/*
- * Make sure the cgroup v2 directory for `uplinkctl exec LINK` exists:
- * <cgroup2 root>/uplinkd.exec/<link>, mode 0755; its path in path (size
- * bytes). nftables matches it as `socket cgroupv2 level 2
- * "uplinkd.exec/<link>"`, and resolves that path when the ruleset is
- * loaded, so the daemon calls this for every link before loading it.
- * 0, -EINVAL (bad link name), -ENOTSUP (no cgroup2 mounted) or -errno.
- */
+/* execcg_make for a link name a client sent (checked as the control
+ * protocol checks it). */
 int ctlsetup_exec_cgroup(const char *link, char *path, size_t size);
 
 #endif

@@ -3,7 +3,10 @@
  * The daemon's event loop: netlink events update the kernel mirror, and any
  * change (an event, a health transition, a reload) schedules one reconcile
  * that builds the plan afresh and applies the difference. A failed
- * reconcile keeps what was applied and is retried with backoff.
+ * reconcile keeps what was applied and is retried with backoff. One
+ * direction: the links report changes through callbacks (dlink.h); the
+ * daemon decides (plan), applies (routes, firewall, conntrack) and only
+ * then tells (watchers, hooks). It also serves the control socket.
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,11 +16,14 @@
 #include <time.h>
 #include <systemd/sd-daemon.h>
 
+#include "control.h"
 #include "ctrack.h"
 #include "daemon.h"
-#include "dlink.h"
+#include "dconn.h"
+#include "dctl.h"
 #include "log.h"
 #include "mpathnl.h"
+#include "reconcile.h"
 #include "rt.h"
 #include "sysctl.h"
 
@@ -25,6 +31,13 @@
 #define RETRY_MAX_MS	30000
 #define RESYNC_MIN_MS	50
 #define RESYNC_MAX_MS	5000
+#define SAMPLE_US	1000000ULL
+
+static void daemon_schedule(struct daemon *d);
+static int daemon_reload(struct daemon *d, FILE *errf);
+static int ctl_start(struct daemon *d);
+static int ctl_reload(struct daemon *d, const struct conf *nc, FILE *errf);
+static void ctl_stop(struct daemon *d);
 
 static uint64_t
 mono_us(void)
@@ -88,55 +101,107 @@ apply_mptcp(struct daemon *d, const struct plan *p)
 	return rc;
 }
 
-/* Build the plan from the current inputs and apply it. Callable from any
- * callback of the loop. */
+/* conf->ha_track_file follows the links' health (ha.h). */
+static void
+ha_track(struct daemon *d)
+{
+	enum health_state st[2 * CONF_MAX_LINKS];
+	unsigned int n;
+	int v, rc;
+
+	if (!d->conf->ha_track_file)
+		return;
+	n = dlink_states(&d->links, st);
+	v = ha_track_value(st, n);
+	if (v == d->ha_track)
+		return;
+	if ((rc = ha_track_write(d->conf->ha_track_file, v)) < 0) {
+		log_warnx("ha: %s: %s", d->conf->ha_track_file, strerror(-rc));
+		return;
+	}
+	log_info("ha: %s: %d (%s)", d->conf->ha_track_file, v, v ?
+	    "every link is down" : "a link works");
+	d->ha_track = v;
+}
+
+/* Decide: the plan from the config, the kernel mirror and the links. */
 static int
-reconcile(struct daemon *d)
+decide(struct daemon *d, struct plan *p)
 {
 	struct plan_link_in *in_links;
 	struct plan_input in;
-	struct plan p;
-	struct reconcile_stats st;
-	uint64_t t0 = mono_us();
 	unsigned int i;
-	int rc, frc;
+	int rc;
 
-	in_links = calloc(d->conf->nlinks ? d->conf->nlinks : 1,
-	    sizeof(*in_links));
+	in_links = calloc(d->links.n ? d->links.n : 1, sizeof(*in_links));
 	if (!in_links)
 		return -ENOMEM;
-	for (i = 0; i < d->conf->nlinks; i++)
-		dlink_plan_input(&d->links[i], &in_links[i]);
+	for (i = 0; i < d->links.n; i++)
+		dlink_plan_input(&d->links.v[i], &in_links[i]);
 	in.conf = d->conf;
 	in.obs = &d->obs;
 	in.links = in_links;
-	rc = plan_build(&in, &p);
+	rc = plan_build(&in, p);
 	free(in_links);
-	if (rc < 0) {
+	if (rc < 0)
 		log_warnx("plan: %s", strerror(-rc));
-		return rc;
-	}
+	return rc;
+}
 
-	sysctl_apply(p.sysctls, p.nsysctls);
-	rc = reconcile_apply(d->rt, d->conf, &p, &d->obs, &st);
+/* Apply p: routes, rules and nexthops, then the firewall, then MPTCP
+ * endpoints. 0 or the first error. */
+static int
+apply(struct daemon *d, struct plan *p)
+{
+	struct reconcile_stats st;
+	int rc, frc;
+
+	sysctl_apply(p->sysctls, p->nsysctls);
+	rc = reconcile_apply(d->rt, d->conf, p, &d->obs, &st);
 	if (st.added || st.replaced || st.deleted || st.errors)
 		log_debug("reconcile: %u added, %u replaced, %u deleted, "
 		    "%u failed", st.added, st.replaced, st.deleted, st.errors);
-	frc = dlink_apply_firewall(d, &p);
+	/* the cgroups `uplinkctl exec` uses must exist before the ruleset
+	 * that names them is loaded */
+	p->exec_cgroups = execcg_ensure(&d->execcg, d->conf);
+	frc = fwcache_apply(&d->fw, d->conf, p);
 	if (frc < 0 && rc == 0)
 		rc = frc;
-	if ((frc = apply_mptcp(d, &p)) < 0 && rc == 0)
+	if ((frc = apply_mptcp(d, p)) < 0 && rc == 0)
 		rc = frc;
-	dlink_after_plan(d, &p);
+	return rc;
+}
 
+/* Build the plan from the current inputs, apply it, and only then tell
+ * watchers and hooks what changed. Callable from any callback of the
+ * loop. */
+static int
+converge(struct daemon *d)
+{
+	struct plan p;
+	uint64_t t0 = mono_us();
+	int rc;
+
+	if ((rc = decide(d, &p)) < 0) {
+		dnotify_flush(&d->notify);
+		return rc;
+	}
+	rc = apply(d, &p);
+	/* probes follow the plan (a new source address, a link without
+	 * one), then the connections of links that died are flushed */
+	dlink_after_plan(&d->links, &p);
+	dconn_after_plan(d->ctrack, &d->links, &p, d->ha_role);
 	if (d->have_plan)
 		plan_free(&d->plan);
 	d->plan = p;
 	d->have_plan = true;
-	d->reconciles++;
-	d->last_reconcile_us = mono_us() - t0;
+	ha_track(d);
+	dnotify_flush(&d->notify);
+
+	d->counts.reconciles++;
+	d->counts.last_reconcile_us = mono_us() - t0;
 	if (rc < 0) {
-		d->reconcile_errors++;
+		d->counts.reconcile_errors++;
 		schedule_retry(d);
 	} else {
 		d->retry_ms = 0;
@@ -153,19 +218,40 @@ urgent_cb(sd_event_source *s, void *userdata)
 	struct daemon *d = userdata;
 
 	if (!d->stopping)
-		reconcile(d);
+		converge(d);
 	return 0;
 }
 
-int
-daemon_reconcile_now(struct daemon *d)
+/* dlink_cb.urgent: converge now, from any callback: a health change
+ * takes effect before anything else the loop has pending but the probes,
+ * once for all the changes pending together. */
+static void
+link_urgent(void *ud)
 {
+	struct daemon *d = ud;
+
 	if (d->stopping)
-		return 0;
+		return;
 	if (d->urgent_src == NULL)
-		return reconcile(d);	/* not running the loop yet */
-	return sd_event_source_set_enabled(d->urgent_src, SD_EVENT_ONESHOT);
+		converge(d);	/* not running the loop yet */
+	else
+		sd_event_source_set_enabled(d->urgent_src, SD_EVENT_ONESHOT);
 }
+
+/* dlink_cb.changed: told once the plan that follows it is applied. */
+static void
+link_changed(void *ud, const struct dlink_fam *f, enum health_state from,
+    const char *reason)
+{
+	struct daemon *d = ud;
+
+	dnotify_changed(&d->notify, f, from, reason, d->ha_role);
+}
+
+static const struct dlink_cb link_cb = {
+	.changed = link_changed,
+	.urgent = link_urgent,
+};
 
 static int
 defer_cb(sd_event_source *s, void *userdata)
@@ -173,11 +259,11 @@ defer_cb(sd_event_source *s, void *userdata)
 	struct daemon *d = userdata;
 
 	if (!d->stopping)
-		reconcile(d);
+		converge(d);
 	return 0;
 }
 
-void
+static void
 daemon_schedule(struct daemon *d)
 {
 	if (d->defer_src)
@@ -194,12 +280,12 @@ resync(struct daemon *d)
 {
 	int rc;
 
-	d->resyncs++;
+	d->counts.resyncs++;
 	if ((rc = rt_dump(d->rt, &d->obs)) == 0) {
 		if (d->resync_ms)
 			log_info("netlink: resynchronised");
 		d->resync_ms = 0;
-		dlink_observe(d);
+		dlink_observe(&d->links, &d->obs);
 		daemon_schedule(d);
 		return;
 	}
@@ -235,7 +321,7 @@ rt_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 	}
 	if (rc > 0) {
-		dlink_observe(d);
+		dlink_observe(&d->links, &d->obs);
 		daemon_schedule(d);
 	}
 	return 0;
@@ -285,30 +371,22 @@ remove_all(struct daemon *d)
 	reconcile_remove_all(d->rt, d->conf, &d->obs, &st);
 	if (d->mpath)
 		mpathnl_remove_all(d->mpath);
-	dlink_remove_firewall(d);
+	fwcache_remove(&d->fw);
+	/* the ruleset naming them is gone: the exec cgroups may go */
+	execcg_remove(&d->execcg, d->conf);
 	log_info("removed %u objects%s", st.deleted, st.errors ?
 	    ", some could not be removed" : "");
 }
 
-int
-daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
+/* SIGTERM, SIGINT and SIGHUP into the loop. 0 or -errno. */
+static int
+add_signals(struct daemon *d)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	sigset_t mask;
 	unsigned int i;
 	int rc;
 
-	memset(d, 0, sizeof(*d));
-	kstate_init(&d->obs);
-	d->conf = c;
-	d->conf_path = strdup(conf_path);
-	if (!d->conf_path)
-		return -ENOMEM;
-	if ((rc = dlink_init_all(d)) < 0)
-		return rc;
-
-	if ((rc = sd_event_default(&d->ev)) < 0)
-		return rc;
 	sigemptyset(&mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
@@ -322,9 +400,29 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 		if ((rc = sd_event_add_signal(d->ev, &d->sig_src[i], sigs[i],
 		    signal_cb, d)) < 0)
 			return rc;
+	return 0;
+}
+
+int
+daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	kstate_init(&d->obs);
+	d->conf = c;
+	d->conf_path = strdup(conf_path);
+	if (!d->conf_path)
+		return -ENOMEM;
+	if ((rc = sd_event_default(&d->ev)) < 0)
+		return rc;
+	if ((rc = dlink_init_all(&d->links, d->ev, c, &link_cb, d)) < 0)
+		return rc;
+	if ((rc = add_signals(d)) < 0)
+		return rc;
 
 	/* before touching the kernel: a second instance stops here */
-	if ((rc = daemon_control_start(d)) < 0)
+	if ((rc = ctl_start(d)) < 0)
 		return rc;
 
 	d->rt = rt_open(1);
@@ -363,13 +461,13 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 		return rc;
 	sd_event_set_watchdog(d->ev, true);
 
-	dlink_observe(d);
-	if ((rc = dlink_start(d)) < 0)
+	dlink_observe(&d->links, &d->obs);
+	if ((rc = dnotify_start(&d->notify, d->ev, c)) < 0)
 		return rc;
 	/* routes without the firewall would send connections out unmarked
 	 * and LAN traffic unmasqueraded: a ruleset refused at start is
 	 * fatal (at run time the last one loaded stays and is retried) */
-	if ((rc = reconcile(d)) < 0 && !d->fw_applied) {
+	if ((rc = converge(d)) < 0 && !d->fw.applied) {
 		log_warnx("firewall: not loaded at start; removing uplinkd's "
 		    "routes, rules and nexthops and exiting");
 		remove_all(d);
@@ -383,14 +481,14 @@ daemon_run(struct daemon *d)
 {
 	int rc;
 
-	d->ready = true;
 	sd_notify(0, "READY=1\nSTATUS=running");
 	log_info("ready: %u links", d->conf->nlinks);
 	rc = sd_event_loop(d->ev);
 
 	/* SIGTERM: leave nothing of ours behind */
-	daemon_control_stop(d);
-	dlink_stop(d);
+	ctl_stop(d);
+	dlink_stop(&d->links);
+	dnotify_stop(&d->notify);
 	remove_all(d);
 	return rc;
 }
@@ -400,8 +498,9 @@ daemon_fini(struct daemon *d)
 {
 	unsigned int i;
 
-	daemon_control_stop(d);
-	dlink_fini_all(d);
+	ctl_stop(d);
+	dnotify_stop(&d->notify);
+	dlink_fini_all(&d->links);
 	ctrack_free(d->ctrack);
 	for (i = 0; i < sizeof(d->sig_src) / sizeof(d->sig_src[0]); i++)
 		sd_event_source_unref(d->sig_src[i]);
@@ -417,7 +516,7 @@ daemon_fini(struct daemon *d)
 	kstate_clear(&d->obs);
 	if (d->have_plan)
 		plan_free(&d->plan);
-	free(d->fw_applied);
+	fwcache_free(&d->fw);
 	free(d->conf_path);
 	conf_free(d->conf);
 	memset(d, 0, sizeof(*d));
@@ -442,16 +541,21 @@ switch_conf(struct daemon *d, struct conf *nc, struct conf **old)
 		rt_set_route_filter(d->rt, nc->table_base, nc->table_base +
 		    CONF_MAX_LINKS);
 	}
-	d->exec_cgroups_tried = false;	/* links may be new */
+	execcg_reset(&d->execcg);	/* links may be new */
 	ctrack_set_mask(d->ctrack, nc->fwmark_mask);
-	if ((rc = dlink_reload(d, nc, old)) < 0)
+	if ((rc = dlink_reload(&d->links, nc)) < 0)
 		return rc;
+	*old = d->conf;
+	d->conf = nc;
+	d->ha_track = -1;	/* the file may have moved: write it anew */
+	/* a running hook and the changes waiting for theirs carry on */
+	dnotify_reload(&d->notify, d->ev, nc);
 	set_neigh_filter(d);
 	rt_dump(d->rt, &d->obs);
 	return 0;
 }
 
-int
+static int
 daemon_reload(struct daemon *d, FILE *errf)
 {
 	struct conf *nc, *old, *bad;
@@ -465,20 +569,20 @@ daemon_reload(struct daemon *d, FILE *errf)
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return -EINVAL;
 	}
-	if ((rc = daemon_control_reload(d, nc, errf)) < 0) {
+	if ((rc = ctl_reload(d, nc, errf)) < 0) {
 		conf_free(nc);
 		sd_notify(0, "READY=1\nSTATUS=reload refused");
 		return rc;
 	}
 	conf_assign_ids(nc, d->conf);
 	if ((rc = switch_conf(d, nc, &old)) < 0) {
-		daemon_control_reload(d, d->conf, NULL);
+		ctl_reload(d, d->conf, NULL);
 		conf_free(nc);
 		sd_notify(0, "READY=1\nSTATUS=reload failed");
 		return rc;
 	}
 	log_info("reload: %s: %u links", d->conf_path, d->conf->nlinks);
-	if (reconcile(d) < 0) {
+	if (converge(d) < 0) {
 		/* valid but not applicable (a table of someone else's, a
 		 * firewall the kernel refuses): back to what worked */
 		log_warnx("reload: %s cannot be applied; rolling back to the "
@@ -488,8 +592,8 @@ daemon_reload(struct daemon *d, FILE *errf)
 			    "rolled back\n", d->conf_path);
 		if (switch_conf(d, old, &bad) == 0) {
 			conf_free(bad);
-			reconcile(d);
-			daemon_control_reload(d, d->conf, NULL);
+			converge(d);
+			ctl_reload(d, d->conf, NULL);
 		} else {
 			conf_free(old);
 		}
@@ -501,18 +605,162 @@ daemon_reload(struct daemon *d, FILE *errf)
 	return 0;
 }
 
-int
+static int
 daemon_drain(struct daemon *d, const char *link, bool drained)
 {
-	unsigned int i;
+	struct dlink *l = dlink_by_name(&d->links, link);
 
-	for (i = 0; i < d->conf->nlinks; i++)
-		if (strcmp(d->conf->links[i].name, link) == 0) {
-			dlink_set_drained(&d->links[i], drained);
-			log_info("link %s: %s", link, drained ? "drained" :
-			    "undrained");
-			reconcile(d);
-			return 0;
-		}
-	return -ENOENT;
+	if (!l)
+		return -ENOENT;
+	l->drained = drained;
+	log_info("link %s: %s", link, drained ? "drained" : "undrained");
+	converge(d);
+	return 0;
+}
+
+/* The backup keeps the connections conntrackd synced even of a link that
+ * died there; a new master lets go of those of its dead links, so that
+ * they are balanced afresh. */
+static int
+daemon_ha_role(struct daemon *d, const char *role)
+{
+	enum ha_role r, from = d->ha_role;
+	json_t *ev;
+
+	if (ha_role_parse(role, &r) < 0)
+		return -EINVAL;
+	if (r == from)
+		return 0;
+	d->ha_role = r;
+	log_info("ha: %s -> %s", ha_role_name(from), ha_role_name(r));
+	if (r == HA_ROLE_MASTER && d->have_plan)
+		dconn_master(d->ctrack, &d->links, &d->plan);
+	ev = json_pack("{s:I,s:s,s:s}", "time", (json_int_t)time(NULL),
+	    "ha_role", ha_role_name(r), "previous", ha_role_name(from));
+	dnotify_watchers(&d->notify, ev);
+	json_decref(ev);
+	return 0;
+}
+
+/* The control socket's requests. */
+
+static void
+status_in(struct daemon *d, struct dstatus_in *in)
+{
+	in->conf = d->conf;
+	in->links = &d->links;
+	in->plan = d->have_plan ? &d->plan : NULL;
+	in->ctrack = d->ctrack;
+	in->notify = &d->notify;
+	in->counts = &d->counts;
+	in->ha_role = d->ha_role;
+}
+
+static json_t *
+op_status(void *ud)
+{
+	struct dstatus_in in;
+
+	status_in(ud, &in);
+	return dstatus_json(&in);
+}
+
+static int
+op_reload(void *ud, char **errors)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(errors, &len);
+	int rc;
+
+	rc = daemon_reload(ud, f);
+	if (f)
+		fclose(f);
+	if (rc == 0) {
+		free(*errors);
+		*errors = NULL;
+	}
+	return rc;
+}
+
+static int
+op_drain(void *ud, const char *link, bool drained)
+{
+	return daemon_drain(ud, link, drained);
+}
+
+static json_t *
+op_exec_info(void *ud, const char *link)
+{
+	struct dstatus_in in;
+
+	status_in(ud, &in);
+	return dstatus_exec_info(&in, link);
+}
+
+static int
+op_ha(void *ud, const char *role)
+{
+	return daemon_ha_role(ud, role);
+}
+
+static const struct control_ops ops = {
+	.ha = op_ha,
+	.status = op_status,
+	.reload = op_reload,
+	.drain = op_drain,
+	.exec_info = op_exec_info,
+};
+
+/* Each second: the firewall's counters into each link's ring; every other
+ * second the rates to watchers. */
+static int
+sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct dstatus_in in;
+	json_t *j;
+
+	ctrack_tick(d->ctrack);
+	dstatus_sample(&d->links);
+	if (d->control && control_watching(d->control) && d->links.n &&
+	    d->links.v[0].ring_n % 2 == 0) {
+		status_in(d, &in);
+		j = dstatus_rates_json(&in);
+		control_broadcast_rates(d->control, j);
+		json_decref(j);
+	}
+	sd_event_source_set_time(s, usec + SAMPLE_US);
+	return 0;
+}
+
+static int
+ctl_start(struct daemon *d)
+{
+	uint64_t now;
+	int rc;
+
+	d->counts.started_s = time(NULL);
+	if ((d->control = dctl_open(d->ev, d->conf, &ops, d)) == NULL)
+		return -errno;
+	d->notify.control = d->control;
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	if ((rc = sd_event_add_time(d->ev, &d->sample_src, CLOCK_MONOTONIC,
+	    now + SAMPLE_US, 10000, sample_cb, d)) < 0)
+		return rc;
+	return sd_event_source_set_enabled(d->sample_src, SD_EVENT_ON);
+}
+
+static int
+ctl_reload(struct daemon *d, const struct conf *nc, FILE *errf)
+{
+	return dctl_reload(d->control, d->conf, nc, d->conf_path, errf);
+}
+
+static void
+ctl_stop(struct daemon *d)
+{
+	d->sample_src = sd_event_source_disable_unref(d->sample_src);
+	control_free(d->control);
+	d->control = NULL;
+	d->notify.control = NULL;
 }

@@ -20,19 +20,7 @@
 #include <sys/socket.h>
 
 #include "fw.h"
-#include "fw_priv.h"
-
-void
-fw_rule(struct rend *r, const char *chain, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(r->f, "add rule " TBL " %s ", chain);
-	va_start(ap, fmt);
-	vfprintf(r->f, fmt, ap);
-	va_end(ap);
-	fputc('\n', r->f);
-}
+#include "fw_rule.h"
 
 /* Another link uses this link's interface too. */
 static bool
@@ -374,56 +362,6 @@ render_postrouting(struct rend *r)
 			    "%s counter name \"%s\"", c->links[i].ifname,
 			    addr_str(&pl->v6.gateway, buf), cnt);
 	}
-}
-
-/* A nat rule, unless the same was written already (links sharing an
- * interface). */
-void
-fw_nat_rule(struct rend *r, const char *fmt, ...)
-{
-	va_list ap;
-	char *s, **v;
-	unsigned int i;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		va_end(ap);
-		r->err = -ENOMEM;
-		return;
-	}
-	va_end(ap);
-	for (i = 0; i < r->nnat; i++)
-		if (strcmp(r->nat[i], s) == 0) {
-			free(s);
-			return;
-		}
-	v = reallocarray(r->nat, r->nnat + 1, sizeof(*v));
-	if (v == NULL) {
-		free(s);
-		r->err = -ENOMEM;
-		return;
-	}
-	r->nat = v;
-	r->nat[r->nnat++] = s;
-	fprintf(r->f, "add rule " TBL " nat_postrouting %s\n", s);
-}
-
-/* How a link's connections are translated: to its named address (conf
- * address, an HA pair's floating one) whether or not it is on the
- * interface now, so that conntrack (and conntrackd, syncing it) holds the
- * address that moves with the router's role; else masquerade. buf: at
- * least ADDR_STRLEN + 16 bytes. */
-const char *
-fw_to_named(const struct conf_link *cl, int fam, char *buf)
-{
-	const struct addr *a = fam == 4 ? &cl->address4 : &cl->address6;
-	char ab[ADDR_STRLEN];
-
-	if (!addr_is_set(a))
-		return "masquerade";
-	snprintf(buf, ADDR_STRLEN + 16, "snat %s to %s", fw_ipkw(fam),
-	    addr_str(a, ab));
-	return buf;
 }
 
 static void

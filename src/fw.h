@@ -25,36 +25,8 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "fw_objs.h"
 #include "plan.h"
-
-#define FW_TABLE	"uplinkd"	/* family inet */
-#define FW_NAME_MAX	96		/* object names, incl. NUL */
-#define FW_HASH_SEED	0x75706c6bU	/* "uplk": fixed, so renders compare */
-
-enum fw_obj_type {
-	FW_OBJ_CHAIN,
-	FW_OBJ_COUNTER,
-	FW_OBJ_SET,
-};
-
-struct fw_obj {
-	enum fw_obj_type type;
-	char name[FW_NAME_MAX];
-};
-
-/* A list of object names in table inet uplinkd; v is malloc'd. */
-struct fw_objs {
-	struct fw_obj *v;
-	unsigned int n;
-};
-
-/*
- * The objects fw_render creates for c (every chain, counter and sticky set,
- * whatever the links' health). 0, -EINVAL (a name nft cannot take) or
- * -ENOMEM; free out with fw_objs_free.
- */
-int fw_objects(const struct conf *c, struct fw_objs *out);
-void fw_objs_free(struct fw_objs *o);
 
 /*
  * The nftables text of one transaction bringing the table to the state for
@@ -68,12 +40,5 @@ char *fw_render(const struct conf *c, const struct plan *p,
 
 /* Text removing the table; never fails, whether the table exists or not. */
 char *fw_render_delete(void);
-
-/* Counter names of a link: "link_<name>_tx" / "link_<name>_rx". */
-int fw_counter_name(const char *link, bool tx, char *buf, size_t len);
-
-/* Given a counter name made by fw_counter_name, the link name and the
- * direction; 0 or -EINVAL. */
-int fw_counter_parse(const char *counter, char *link, size_t len, bool *tx);
 
 #endif

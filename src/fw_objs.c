@@ -11,8 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "fw.h"
-#include "fw_priv.h"
+#include "fw_objs.h"
 
 static const char *const fixed_chains[] = {
 	"prerouting", "output", "postrouting", "nat_postrouting", "guard",

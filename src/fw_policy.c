@@ -2,7 +2,7 @@
 /*
  * The policy chains of table `inet uplinkd` (the weighted choice of a link
  * for a new connection, with sticky sets) and the config's rules that send
- * connections to a policy; part of fw.c's rendering (see fw_priv.h).
+ * connections to a policy; part of fw.c's rendering (see fw_rule.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,8 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "fw.h"
-#include "fw_priv.h"
+#include "fw_rule.h"
 
 /* The links of a policy that take new connections in one family. */
 static unsigned int

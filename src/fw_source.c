@@ -10,8 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "fw.h"
-#include "fw_priv.h"
+#include "fw_rule.h"
 
 /* own-source of a family when local-source = auto may use it; NULL:
  * none. Decided by the config alone, not by whether the plan uses it now,

@@ -465,10 +465,15 @@ health_prev_state(const struct health *h)
 	return h->prev_state;
 }
 
-uint64_t
-health_since_ms(const struct health *h)
+bool
+health_set(struct health *h, enum health_state s, const char *why,
+    uint64_t now_ms)
 {
-	return h->since_ms;
+	if (h->state == s)
+		return false;
+	h->run = false;
+	set_state(h, s, now_ms, "%s", why);
+	return true;
 }
 
 const char *

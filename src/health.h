@@ -121,9 +121,17 @@ bool health_tick(struct health *h, uint64_t now_ms);
 /* When health_tick must run next at the latest; UINT64_MAX: no need. */
 uint64_t health_next_deadline_ms(const struct health *h);
 
+/*
+ * An override from outside the probes, for a family that is not probing
+ * (the carrier lost, no usable address or gateway, the interface gone):
+ * the state is s from now_ms, for reason why. A struct health zeroed or
+ * left by a probe that stopped holds the family's state as well as a
+ * probing one: UNKNOWN at first. True when the state changed.
+ */
+bool health_set(struct health *h, enum health_state s, const char *why,
+    uint64_t now_ms);
 enum health_state health_state(const struct health *h);
 enum health_state health_prev_state(const struct health *h);
-uint64_t health_since_ms(const struct health *h);
 /* Why the last state change happened, with figures; "" before any. */
 const char *health_reason(const struct health *h);
 /* Current hold time for DOWN -> UP (flap damping). */

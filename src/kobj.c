@@ -406,3 +406,28 @@ kstate_link_by_index(const struct kstate *s, int ifindex)
 			return &s->links[i];
 	return NULL;
 }
+
+bool
+klink_eq(const struct klink *a, const struct klink *b)
+{
+	return a->ifindex == b->ifindex &&
+	    strcmp(a->ifname, b->ifname) == 0 && a->flags == b->flags &&
+	    a->carrier == b->carrier && a->pointopoint == b->pointopoint &&
+	    a->has_mac == b->has_mac &&
+	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0;
+}
+
+bool
+kaddr_eq(const struct kaddr *a, const struct kaddr *b)
+{
+	return a->ifindex == b->ifindex && prefix_eq(&a->local, &b->local) &&
+	    addr_eq(&a->peer, &b->peer) && a->scope == b->scope &&
+	    a->flags == b->flags;
+}
+
+unsigned int
+kstate_size(const struct kstate *s)
+{
+	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
+	    s->nneighs;
+}

@@ -151,5 +151,9 @@ bool kroute_same(const struct kroute *a, const struct kroute *b);
 bool kroute_eq(const struct kroute *a, const struct kroute *b);
 bool krule_eq(const struct krule *a, const struct krule *b);
 bool knh_eq(const struct knh *a, const struct knh *b);
+bool klink_eq(const struct klink *a, const struct klink *b);
+bool kaddr_eq(const struct kaddr *a, const struct kaddr *b);
+/* Objects held, all kinds together. */
+unsigned int kstate_size(const struct kstate *s);
 
 #endif

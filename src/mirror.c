@@ -67,24 +67,6 @@ union kobj_any {
 };
 
 static bool
-klink_eq(const struct klink *a, const struct klink *b)
-{
-	return a->ifindex == b->ifindex &&
-	    strcmp(a->ifname, b->ifname) == 0 && a->flags == b->flags &&
-	    a->carrier == b->carrier && a->pointopoint == b->pointopoint &&
-	    a->has_mac == b->has_mac &&
-	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0;
-}
-
-static bool
-kaddr_eq(const struct kaddr *a, const struct kaddr *b)
-{
-	return a->ifindex == b->ifindex && prefix_eq(&a->local, &b->local) &&
-	    addr_eq(&a->peer, &b->peer) && a->scope == b->scope &&
-	    a->flags == b->flags;
-}
-
-static bool
 have_link(const struct kstate *s, const struct klink *l)
 {
 	const struct klink *o = kstate_link_by_index(s, l->ifindex);
@@ -117,13 +99,6 @@ have_nh(const struct kstate *s, const struct knh *n)
 	const struct knh *o = kstate_find_nh(s, n->id);
 
 	return o && knh_eq(o, n);
-}
-
-static unsigned int
-kstate_size(const struct kstate *s)
-{
-	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
-	    s->nneighs;
 }
 
 /*

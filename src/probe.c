@@ -540,12 +540,6 @@ probe_get_counters(const struct probe *p, struct probe_counters *c)
 	*c = p->c;
 }
 
-uint16_t
-probe_ident(const struct probe *p)
-{
-	return p->ident;
-}
-
 void
 probe_set_userdata(struct probe *p, void *userdata)
 {

@@ -59,7 +59,6 @@ void probe_set_userdata(struct probe *p, void *userdata);
  * -errno; on failure the old socket stays. */
 int probe_update_source(struct probe *p, const struct addr *src);
 void probe_get_counters(const struct probe *p, struct probe_counters *c);
-uint16_t probe_ident(const struct probe *p);
 uint64_t probe_now_ms(void);	/* CLOCK_MONOTONIC */
 
 #endif

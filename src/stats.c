@@ -218,19 +218,3 @@ stats_figures_finish(struct stats_figures *f)
 	if (done)
 		f->loss_pct = (f->lost * 100 + done / 2) / done;
 }
-
-const char *
-stats_reply_name(enum stats_reply r)
-{
-	switch (r) {
-	case STATS_REPLY_OK:
-		return "ok";
-	case STATS_REPLY_LATE:
-		return "late";
-	case STATS_REPLY_DUP:
-		return "duplicate";
-	case STATS_REPLY_UNKNOWN:
-		return "unknown";
-	}
-	return "?";
-}

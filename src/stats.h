@@ -82,6 +82,5 @@ void stats_figures(const struct stats *s, uint64_t since_ms,
 void stats_figures_add(struct stats_figures *sum,
     const struct stats_figures *f);
 void stats_figures_finish(struct stats_figures *f);
-const char *stats_reply_name(enum stats_reply r);
 
 #endif

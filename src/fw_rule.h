@@ -1,20 +1,23 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Shared by fw.c (rendering the table), fw_policy.c (rendering policies and
- * config rules) and fw_objs.c (the table's objects and their names); not
- * for other modules.
+ * The rendering state and the writers of rules (fw_rule.c) that fw.c
+ * (rendering the table), fw_policy.c (policies and config rules) and
+ * fw_source.c (own-source translation) share; not for other modules.
  */
-#ifndef UPLINKD_FW_PRIV_H
-#define UPLINKD_FW_PRIV_H
+#ifndef UPLINKD_FW_RULE_H
+#define UPLINKD_FW_RULE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "fw.h"
+#include "conf.h"
+#include "fw_objs.h"
+#include "plan.h"
 
 #define TBL	"inet " FW_TABLE
+#define FW_HASH_SEED	0x75706c6bU	/* "uplk": fixed, so renders compare */
 
 /* Protocols whose ports `th sport`/`th dport` read. */
 #define PORT_PROTOS	"{ tcp, udp, udplite, sctp, dccp }"
@@ -31,7 +34,8 @@ struct rend {
 	int err;		/* first failure: -ENOMEM, -EINVAL */
 };
 
-/* "add rule inet uplinkd CHAIN <fmt...>\n" */
+/* "add rule inet uplinkd CHAIN <fmt...>\n" (fw_rule.c, as
+ * fw_nat_rule and fw_to_named) */
 void fw_rule(struct rend *r, const char *chain, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -72,13 +76,5 @@ const char *fw_to_named(const struct conf_link *cl, int fam, char *buf);
 /* With named addresses (an HA pair): TCP that conntrack cannot place, or
  * would pick up mid-stream, is dropped at the start of chain ch. */
 void fw_render_pickup_guard(struct rend *r, const char *ch);
-
-/* "sticky4_600_web_isp1": the set of a policy's sticky pairs on one link,
- * for one family (4 or 6); the timeout is part of the name (re-adding a set
- * with a new timeout would keep the old one). */
-int fw_sticky_set_name(char *buf, size_t len, int fam, unsigned int sticky_s,
-    const char *policy, const char *link);
-bool fw_objs_has(const struct fw_objs *o, enum fw_obj_type type,
-    const char *name);
 
 #endif
