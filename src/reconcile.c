@@ -70,23 +70,23 @@ reconcile_effect(struct kstate *s, const struct reconcile_op *op)
 	switch (op->obj) {
 	case RECONCILE_ADDR:
 		if (!del)
-			return kstate_add_addr(s, &op->o.addr);
-		kstate_del_addr(s, &op->o.addr);
+			return kobj_add_addr(s, &op->o.addr);
+		kobj_del_addr(s, &op->o.addr);
 		return 0;
 	case RECONCILE_NH:
 		if (!del)
-			return kstate_add_nh(s, &op->o.nh);
-		kstate_drop_nh(s, op->o.nh.id);
+			return kobj_add_nh(s, &op->o.nh);
+		kobj_drop_nh(s, op->o.nh.id);
 		return 0;
 	case RECONCILE_ROUTE:
 		if (!del)
-			return kstate_add_route(s, &op->o.route);
-		kstate_del_route(s, &op->o.route);
+			return kobj_add_route(s, &op->o.route);
+		kobj_del_route(s, &op->o.route);
 		return 0;
 	case RECONCILE_RULE:
 		if (!del)
-			return kstate_add_rule(s, &op->o.rule);
-		kstate_del_rule(s, &op->o.rule);
+			return kobj_add_rule(s, &op->o.rule);
+		kobj_del_rule(s, &op->o.rule);
 		return 0;
 	}
 	return 0;
@@ -98,17 +98,17 @@ copy_state(struct kstate *dst, const struct kstate *src)
 	unsigned int i;
 	int rc = 0;
 
-	kstate_init(dst);
+	kobj_init(dst);
 	for (i = 0; i < src->nlinks && rc == 0; i++)
-		rc = kstate_add_link(dst, &src->links[i]);
+		rc = kobj_add_link(dst, &src->links[i]);
 	for (i = 0; i < src->naddrs && rc == 0; i++)
-		rc = kstate_add_addr(dst, &src->addrs[i]);
+		rc = kobj_add_addr(dst, &src->addrs[i]);
 	for (i = 0; i < src->nroutes && rc == 0; i++)
-		rc = kstate_add_route(dst, &src->routes[i]);
+		rc = kobj_add_route(dst, &src->routes[i]);
 	for (i = 0; i < src->nrules && rc == 0; i++)
-		rc = kstate_add_rule(dst, &src->rules[i]);
+		rc = kobj_add_rule(dst, &src->rules[i]);
 	for (i = 0; i < src->nnhs && rc == 0; i++)
-		rc = kstate_add_nh(dst, &src->nhs[i]);
+		rc = kobj_add_nh(dst, &src->nhs[i]);
 	return rc;
 }
 
@@ -193,7 +193,7 @@ kind_changes(const struct knh *have, const struct knh *want)
  * with it: the routes using it (or a group it empties) go, and its groups
  * lose it. Routes first, then groups, then n: reversed, the inverse adds n
  * back before the groups and routes that refer to it. sim changes only
- * with the explicit delete (kstate_drop_nh does all of it), so the
+ * with the explicit delete (kobj_drop_nh does all of it), so the
  * pointers into it stay valid here.
  */
 static void
@@ -239,8 +239,8 @@ add_nhs(struct diff *d, bool groups)
 
 		if (want->is_group != groups)
 			continue;
-		found = kstate_find_nh(&d->sim, want->id);
-		if (found && knh_eq(found, want))
+		found = kobj_find_nh(&d->sim, want->id);
+		if (found && kobj_nh_eq(found, want))
 			continue;	/* adopted */
 		if (found && found->protocol != want->protocol) {
 			/* someone else's nexthop in uplinkd's id range */
@@ -275,8 +275,8 @@ add_routes(struct diff *d)
 	for (i = 0; i < d->want->nroutes; i++) {
 		const struct kroute *want = &d->want->routes[i];
 
-		found = kstate_find_route(&d->sim, want);
-		if (found && kroute_eq(found, want))
+		found = kobj_find_route(&d->sim, want);
+		if (found && kobj_route_eq(found, want))
 			continue;	/* adopted */
 		if (table_foreign(d->c, &d->sim, want->table)) {
 			d->out->refused++;
@@ -295,7 +295,7 @@ add_rules(struct diff *d)
 	unsigned int i;
 
 	for (i = 0; i < d->want->nrules; i++)
-		if (!kstate_has_rule(&d->sim, &d->want->rules[i]))
+		if (!kobj_has_rule(&d->sim, &d->want->rules[i]))
 			push(d, RECONCILE_RULE, RECONCILE_ADD,
 			    &d->want->rules[i], NULL, false);
 }
@@ -312,14 +312,14 @@ remove_unwanted(struct diff *d)
 
 	for (i = 0; i < s->nrules && !d->err;)
 		if (plan_owns_rule(d->c, &s->rules[i]) &&
-		    !kstate_has_rule(want, &s->rules[i]))
+		    !kobj_has_rule(want, &s->rules[i]))
 			push(d, RECONCILE_RULE, RECONCILE_DEL, &s->rules[i],
 			    NULL, false);
 		else
 			i++;
 	for (i = 0; i < s->nroutes && !d->err;)
 		if (plan_owns_route(d->c, &s->routes[i]) &&
-		    !kstate_find_route(want, &s->routes[i]))
+		    !kobj_find_route(want, &s->routes[i]))
 			push(d, RECONCILE_ROUTE, RECONCILE_DEL, &s->routes[i],
 			    NULL, false);
 		else
@@ -338,7 +338,7 @@ remove_unwanted(struct diff *d)
 			n = s->nnhs;
 			if (nh.is_group == (pass == 0) &&
 			    plan_owns_nh(d->c, &nh) &&
-			    !kstate_find_nh(want, nh.id))
+			    !kobj_find_nh(want, nh.id))
 				del_nh(d, &nh, false);
 			if (s->nnhs == n)
 				i++;
@@ -364,7 +364,7 @@ reconcile_diff(const struct conf *c, const struct kstate *have,
 	add_routes(&d);
 	add_rules(&d);
 	remove_unwanted(&d);
-	kstate_clear(&d.sim);
+	kobj_clear(&d.sim);
 	if (d.err)
 		reconcile_ops_free(out);
 	return d.err;

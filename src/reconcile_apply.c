@@ -169,7 +169,7 @@ reconcile_remove_all(struct rt *rt, const struct conf *c, struct kstate *obs,
 	struct kstate none;
 	int rc;
 
-	kstate_init(&none);
+	kobj_init(&none);
 	memset(st, 0, sizeof(*st));
 	if ((rc = reconcile_diff(c, obs, &none, &ops)) < 0) {
 		st->errors++;

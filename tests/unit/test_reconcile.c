@@ -48,21 +48,21 @@ host(struct kstate *s)
 	char buf[32];
 	unsigned int k;
 
-	kstate_init(s);
+	kobj_init(s);
 	l.ifindex = 1;
 	strcpy(l.ifname, "lo");
 	l.flags = IFF_UP | IFF_RUNNING | IFF_LOOPBACK;
 	l.carrier = true;
-	assert_int_equal(kstate_add_link(s, &l), 0);
+	assert_int_equal(kobj_add_link(s, &l), 0);
 	for (k = 1; k <= 3; k++) {
 		l.ifindex = 10 + k;
 		snprintf(l.ifname, sizeof(l.ifname), "wan%u", k);
 		l.flags = IFF_UP | IFF_RUNNING;
-		assert_int_equal(kstate_add_link(s, &l), 0);
+		assert_int_equal(kobj_add_link(s, &l), 0);
 		a.ifindex = l.ifindex;
 		snprintf(buf, sizeof(buf), "198.18.%u.2/24", k);
 		a.local = P(buf);
-		assert_int_equal(kstate_add_addr(s, &a), 0);
+		assert_int_equal(kobj_add_addr(s, &a), 0);
 	}
 }
 
@@ -72,13 +72,13 @@ merge(struct kstate *s, const struct kstate *k)
 	unsigned int i;
 
 	for (i = 0; i < k->naddrs; i++)
-		assert_int_equal(kstate_add_addr(s, &k->addrs[i]), 0);
+		assert_int_equal(kobj_add_addr(s, &k->addrs[i]), 0);
 	for (i = 0; i < k->nroutes; i++)
-		assert_int_equal(kstate_add_route(s, &k->routes[i]), 0);
+		assert_int_equal(kobj_add_route(s, &k->routes[i]), 0);
 	for (i = 0; i < k->nrules; i++)
-		assert_int_equal(kstate_add_rule(s, &k->rules[i]), 0);
+		assert_int_equal(kobj_add_rule(s, &k->rules[i]), 0);
 	for (i = 0; i < k->nnhs; i++)
-		assert_int_equal(kstate_add_nh(s, &k->nhs[i]), 0);
+		assert_int_equal(kobj_add_nh(s, &k->nhs[i]), 0);
 }
 
 /*
@@ -107,7 +107,7 @@ planned(const char *text, const char *h, struct plan *p, struct conf **cp,
 	in.obs = &obs;
 	in.links = in_links;
 	assert_int_equal(plan_build(&in, p), 0);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 	if (have)
 		merge(have, &p->k);
 	if (cp)
@@ -133,9 +133,9 @@ copy(struct kstate *dst, const struct kstate *src)
 {
 	unsigned int i;
 
-	kstate_init(dst);
+	kobj_init(dst);
 	for (i = 0; i < src->nlinks; i++)
-		assert_int_equal(kstate_add_link(dst, &src->links[i]), 0);
+		assert_int_equal(kobj_add_link(dst, &src->links[i]), 0);
 	merge(dst, src);
 }
 
@@ -148,15 +148,15 @@ within(const struct kstate *a, const struct kstate *b)
 	unsigned int i, j;
 
 	for (i = 0; i < a->nroutes; i++)
-		if (!(r = kstate_find_route(b, &a->routes[i])) ||
-		    !kroute_eq(r, &a->routes[i]))
+		if (!(r = kobj_find_route(b, &a->routes[i])) ||
+		    !kobj_route_eq(r, &a->routes[i]))
 			return false;
 	for (i = 0; i < a->nrules; i++)
-		if (!kstate_has_rule(b, &a->rules[i]))
+		if (!kobj_has_rule(b, &a->rules[i]))
 			return false;
 	for (i = 0; i < a->nnhs; i++)
-		if (!(n = kstate_find_nh(b, a->nhs[i].id)) ||
-		    !knh_eq(n, &a->nhs[i]))
+		if (!(n = kobj_find_nh(b, a->nhs[i].id)) ||
+		    !kobj_nh_eq(n, &a->nhs[i]))
 			return false;
 	for (i = 0; i < a->naddrs; i++) {
 		for (j = 0; j < b->naddrs; j++)
@@ -217,10 +217,10 @@ assert_refs(const struct kstate *s, const struct reconcile_op *op)
 		return;
 	if (op->obj == RECONCILE_NH)
 		for (i = 0; i < op->o.nh.nmembers; i++)
-			assert_non_null(kstate_find_nh(s,
+			assert_non_null(kobj_find_nh(s,
 			    op->o.nh.members[i].id));
 	if (op->obj == RECONCILE_ROUTE && op->o.route.nhid)
-		assert_non_null(kstate_find_nh(s, op->o.route.nhid));
+		assert_non_null(kobj_find_nh(s, op->o.route.nhid));
 }
 
 /* A change of the plan, from before (NULL: nothing of uplinkd's yet) to
@@ -270,7 +270,7 @@ teardown(struct kstate *have, struct plan *want, struct conf *c,
 	reconcile_ops_free(ops);
 	plan_free(want);
 	conf_free(c);
-	kstate_clear(have);
+	kobj_clear(have);
 }
 
 /* Played, the ops give want; a second diff is empty. */
@@ -295,7 +295,7 @@ test_converges(void **state)
 		assert_int_equal(reconcile_diff(c, &s, &want.k, &again), 0);
 		assert_int_equal(again.nops, 0);
 		reconcile_ops_free(&again);
-		kstate_clear(&s);
+		kobj_clear(&s);
 		teardown(&have, &want, c, &ops);
 	}
 }
@@ -336,22 +336,22 @@ test_adoption(void **state)
 		if (op->cmd == RECONCILE_ADD && op->obj == RECONCILE_ADDR)
 			fail_msg("op %u adds an address there already", i);
 		if (op->cmd == RECONCILE_ADD && op->obj == RECONCILE_NH)
-			assert_null(kstate_find_nh(&have, op->o.nh.id));
+			assert_null(kobj_find_nh(&have, op->o.nh.id));
 		if (op->cmd == RECONCILE_ADD && op->obj == RECONCILE_RULE)
-			assert_false(kstate_has_rule(&have, &op->o.rule));
+			assert_false(kobj_has_rule(&have, &op->o.rule));
 		if (op->cmd == RECONCILE_DEL && op->obj == RECONCILE_NH)
-			assert_null(kstate_find_nh(&want.k, op->o.nh.id));
+			assert_null(kobj_find_nh(&want.k, op->o.nh.id));
 		if (op->cmd == RECONCILE_DEL && op->obj == RECONCILE_ROUTE)
-			assert_null(kstate_find_route(&want.k,
+			assert_null(kobj_find_route(&want.k,
 			    &op->o.route));
 		if (op->cmd == RECONCILE_DEL && op->obj == RECONCILE_RULE)
-			assert_false(kstate_has_rule(&want.k, &op->o.rule));
+			assert_false(kobj_has_rule(&want.k, &op->o.rule));
 	}
 	copy(&s, &have);
 	play(&s, &ops, ops.nops);
 	assert_true(within(&want.k, &s));
-	assert_null(kstate_find_nh(&s, NHBASE + 3));	/* isp3's, gone */
-	kstate_clear(&s);
+	assert_null(kobj_find_nh(&s, NHBASE + 3));	/* isp3's, gone */
+	kobj_clear(&s);
 	teardown(&have, &want, c, &ops);
 }
 
@@ -380,28 +380,28 @@ add_foreign(struct kstate *have, const struct plan *want,
 	struct krule ru;
 	struct knh n;
 
-	kstate_init(foreign);
+	kobj_init(foreign);
 	r = foreign_route(TBASE + 3, "0.0.0.0/0");	/* a table of ours */
-	assert_int_equal(kstate_add_route(foreign, &r), 0);
+	assert_int_equal(kobj_add_route(foreign, &r), 0);
 	r = foreign_route(TBASE + 1, "198.51.100.0/24");  /* a planned one */
-	assert_int_equal(kstate_add_route(foreign, &r), 0);
+	assert_int_equal(kobj_add_route(foreign, &r), 0);
 	r = foreign_route(RT_TABLE_MAIN, "0.0.0.0/0");
-	assert_int_equal(kstate_add_route(foreign, &r), 0);
+	assert_int_equal(kobj_add_route(foreign, &r), 0);
 	ru = want->k.rules[0];
 	ru.protocol = RTPROT_STATIC;
-	assert_int_equal(kstate_add_rule(foreign, &ru), 0);
+	assert_int_equal(kobj_add_rule(foreign, &ru), 0);
 	ru.priority += 500;
 	ru.table = TBASE + 3;
-	assert_int_equal(kstate_add_rule(foreign, &ru), 0);
+	assert_int_equal(kobj_add_rule(foreign, &ru), 0);
 	memset(&n, 0, sizeof(n));
 	n.id = NHBASE + 3;
 	n.family = AF_INET;
 	n.protocol = RTPROT_STATIC;
 	n.oif = 13;
-	assert_int_equal(kstate_add_nh(foreign, &n), 0);
-	n = *kstate_find_nh(&want->k, NHBASE + 2);	/* a planned id */
+	assert_int_equal(kobj_add_nh(foreign, &n), 0);
+	n = *kobj_find_nh(&want->k, NHBASE + 2);	/* a planned id */
 	n.protocol = RTPROT_STATIC;
-	assert_int_equal(kstate_add_nh(foreign, &n), 0);
+	assert_int_equal(kobj_add_nh(foreign, &n), 0);
 	merge(have, foreign);
 }
 
@@ -421,7 +421,7 @@ assert_untouched(const struct reconcile_ops *ops,
 			    op->o.nh.id == foreign->nhs[j].id);
 		for (j = 0; j < foreign->nrules; j++)
 			assert_false(op->obj == RECONCILE_RULE &&
-			    krule_eq(&op->o.rule, &foreign->rules[j]));
+			    kobj_rule_eq(&op->o.rule, &foreign->rules[j]));
 		for (j = 0; j < foreign->nroutes; j++) {
 			const struct kroute *r = &foreign->routes[j];
 
@@ -432,7 +432,7 @@ assert_untouched(const struct reconcile_ops *ops,
 			    op->o.route.table == r->table)
 				fail_msg("op %u writes table %u", i, r->table);
 			if (op->cmd == RECONCILE_DEL &&
-			    kroute_eq(&op->o.route, r))
+			    kobj_route_eq(&op->o.route, r))
 				fail_msg("op %u deletes a route of others", i);
 		}
 	}
@@ -458,7 +458,7 @@ test_ownership(void **state)
 	add_foreign(&have, &want, &foreign);
 	/* uplinkd's default of table 1001 is gone: the table is others' */
 	gone = foreign_route(TBASE + 1, "0.0.0.0/0");
-	kstate_del_route(&have, &gone);
+	kobj_del_route(&have, &gone);
 	assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
 	for (i = 0; i < ops.nops; i++)
 		assert_true(op_owned(c, &have, &ops.ops[i]));
@@ -471,11 +471,11 @@ test_ownership(void **state)
 	copy(&s, &have);
 	play(&s, &ops, ops.nops);
 	assert_true(within(&foreign, &s));
-	kstate_clear(&s);
+	kobj_clear(&s);
 	reconcile_ops_free(&ops);
 
 	/* remove all */
-	kstate_init(&none);
+	kobj_init(&none);
 	assert_int_equal(reconcile_diff(c, &have, &none, &ops), 0);
 	assert_untouched(&ops, &foreign);
 	copy(&s, &have);
@@ -493,8 +493,8 @@ test_ownership(void **state)
 	for (i = 0; i < s.nnhs; i++)
 		assert_false(plan_owns_nh(c, &s.nhs[i]));
 	assert_int_equal(s.naddrs, 3);	/* the wans' */
-	kstate_clear(&s);
-	kstate_clear(&foreign);
+	kobj_clear(&s);
+	kobj_clear(&foreign);
 	teardown(&have, &want, c, &ops);
 }
 
@@ -572,7 +572,7 @@ test_ordering(void **state)
 			assert_int_equal(reconcile_effect(&s, &ops.ops[i]), 0);
 			assert_never_routeless(c, &have, &want.k, &s, i);
 		}
-		kstate_clear(&s);
+		kobj_clear(&s);
 		teardown(&have, &want, c, &ops);
 	}
 }
@@ -608,12 +608,12 @@ kind_setup(enum kind_case k, struct kstate *have, struct plan *want,
 		n.nmembers = 1;
 		break;
 	case KIND_BUCKETS:
-		n = *kstate_find_nh(have, NHBASE);
+		n = *kobj_find_nh(have, NHBASE);
 		*id = NHBASE;
 		n.buckets = 64;
 		break;
 	}
-	assert_int_equal(kstate_add_nh(have, &n), 0);
+	assert_int_equal(kobj_add_nh(have, &n), 0);
 }
 
 /* The kernel cannot change a nexthop's kind: deleted (with what uses it,
@@ -658,7 +658,7 @@ test_kind_change(void **state)
 		}
 		assert_true(within(&want.k, &s));
 		assert_true(has_default(&s, TBASE));
-		kstate_clear(&s);
+		kobj_clear(&s);
 		teardown(&have, &want, c, &ops);
 	}
 }
@@ -687,7 +687,7 @@ assert_rolls_back(const struct kstate *have, const struct reconcile_ops *ops)
 			fail_msg("failure at op %u of %u: not rolled back", k,
 			    ops->nops);
 		reconcile_ops_free(&inv);
-		kstate_clear(&s);
+		kobj_clear(&s);
 	}
 }
 
