@@ -408,7 +408,7 @@ daemon_init(struct daemon *d, struct conf *c, const char *conf_path)
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	kstate_init(&d->obs);
+	kobj_init(&d->obs);
 	d->conf = c;
 	d->conf_path = strdup(conf_path);
 	if (!d->conf_path)
@@ -512,7 +512,7 @@ daemon_fini(struct daemon *d)
 		rt_close(d->rt);
 	mpathnl_close(d->mpath);
 	sd_event_unref(d->ev);
-	kstate_clear(&d->obs);
+	kobj_clear(&d->obs);
 	if (d->have_plan)
 		plan_free(&d->plan);
 	fwcache_free(&d->fw);

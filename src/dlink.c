@@ -253,7 +253,7 @@ dlink_observe(struct dlink_set *s, const struct kstate *obs)
 
 	for (i = 0; i < s->n; i++) {
 		struct dlink *l = &s->v[i];
-		const struct klink *kl = kstate_link_by_name(obs,
+		const struct klink *kl = kobj_link_by_name(obs,
 		    l->conf->ifname);
 		bool carrier = kl && kl->carrier && (kl->flags & IFF_UP);
 		struct dlink_fam *fams[2] = { &l->v4, &l->v6 };

@@ -301,7 +301,7 @@ dstatus_sample(struct dlink_set *s)
 	int n, i;
 	unsigned int k;
 
-	n = fw_read_counters(fc, CONF_MAX_LINKS);
+	n = fwread_counters(fc, CONF_MAX_LINKS);
 	for (k = 0; k < s->n; k++) {
 		struct dlink *l = &s->v[k];
 

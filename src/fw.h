@@ -15,7 +15,7 @@
  * transaction, so every removal is written as "add X; delete X", which
  * works whether or not X exists; the caller names the candidates (the
  * objects of the previously applied config, or those read back from the
- * kernel with fw_read_objects).
+ * kernel with fwread_objects).
  */
 #ifndef UPLINKD_FW_H
 #define UPLINKD_FW_H

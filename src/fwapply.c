@@ -42,26 +42,26 @@ run(const char *cmd, bool dry)
 }
 
 int
-fw_apply(const char *text)
+fwapply_load(const char *text)
 {
 	return run(text, false);
 }
 
 int
-fw_check(const char *text)
+fwapply_check(const char *text)
 {
 	return run(text, true);
 }
 
 int
-fw_remove(void)
+fwapply_remove(void)
 {
 	char *text = fw_render_delete();
 	int r;
 
 	if (text == NULL)
 		return -ENOMEM;
-	r = fw_apply(text);
+	r = fwapply_load(text);
 	free(text);
 	return r;
 }

@@ -23,24 +23,24 @@ struct fw_counter {
 
 /* Run text as one transaction: all of it or nothing. 0, or -EINVAL with
  * nft's message logged, or -ENOMEM. */
-int fw_apply(const char *text);
+int fwapply_load(const char *text);
 
 /* The same, checked by the kernel but not committed (dry run). */
-int fw_check(const char *text);
+int fwapply_check(const char *text);
 
 /* Delete table inet uplinkd; 0 also when it did not exist. */
-int fw_remove(void);
+int fwapply_remove(void);
 
 /*
  * The per-link counters, one entry per link name found (tx and rx joined),
  * in the kernel's order, at most n. Returns the number of entries, 0 when
  * the table does not exist, or -errno.
  */
-int fw_read_counters(struct fw_counter *out, unsigned int n);
+int fwread_counters(struct fw_counter *out, unsigned int n);
 
 /* The chains, counters and sets the table holds now, to pass to fw_render
  * as `have` (empty when the table does not exist). 0 or -errno; free with
  * fw_objs_free. */
-int fw_read_objects(struct fw_objs *out);
+int fwread_objects(struct fw_objs *out);
 
 #endif

@@ -20,7 +20,7 @@ fwcache_apply(struct fwcache *fc, const struct conf *c, const struct plan *p)
 
 	if (!fc->have_known) {
 		/* a previous run's table: its objects may be deleted */
-		if (fw_read_objects(&fc->have) < 0)
+		if (fwread_objects(&fc->have) < 0)
 			memset(&fc->have, 0, sizeof(fc->have));
 		fc->have_known = true;
 	}
@@ -33,7 +33,7 @@ fwcache_apply(struct fwcache *fc, const struct conf *c, const struct plan *p)
 		free(text);
 		return 0;
 	}
-	if ((rc = fw_apply(text)) < 0) {
+	if ((rc = fwapply_load(text)) < 0) {
 		free(text);
 		/* what exists is unknown now: ask the kernel next time */
 		fw_objs_free(&fc->have);
@@ -61,6 +61,6 @@ fwcache_free(struct fwcache *fc)
 void
 fwcache_remove(struct fwcache *fc)
 {
-	fw_remove();
+	fwapply_remove();
 	fwcache_free(fc);
 }

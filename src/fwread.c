@@ -161,7 +161,7 @@ counter_cb(const struct nlmsghdr *nlh, void *arg)
 }
 
 int
-fw_read_counters(struct fw_counter *out, unsigned int n)
+fwread_counters(struct fw_counter *out, unsigned int n)
 {
 	struct counters_arg a = { out, n, 0 };
 	int r;
@@ -201,7 +201,7 @@ object_cb(const struct nlmsghdr *nlh, void *arg)
 }
 
 int
-fw_read_objects(struct fw_objs *out)
+fwread_objects(struct fw_objs *out)
 {
 	struct objects_arg chains = { &chain_ids, FW_OBJ_CHAIN, out };
 	struct objects_arg counters = { &obj_ids, FW_OBJ_COUNTER, out };

@@ -11,13 +11,13 @@
 #include "kobj.h"
 
 void
-kstate_init(struct kstate *s)
+kobj_init(struct kstate *s)
 {
 	memset(s, 0, sizeof(*s));
 }
 
 void
-kstate_clear(struct kstate *s)
+kobj_clear(struct kstate *s)
 {
 	free(s->links);
 	free(s->addrs);
@@ -25,7 +25,7 @@ kstate_clear(struct kstate *s)
 	free(s->rules);
 	free(s->nhs);
 	free(s->neighs);
-	kstate_init(s);
+	kobj_init(s);
 }
 
 /* Append one element to *arr (of *n elements of size sz). */
@@ -81,13 +81,13 @@ link_same(const struct klink *a, const struct klink *b)
 }
 
 int
-kstate_add_link(struct kstate *s, const struct klink *l)
+kobj_add_link(struct kstate *s, const struct klink *l)
 {
 	ADD_OR_REPLACE(s->links, s->nlinks, l, link_same);
 }
 
 void
-kstate_del_link(struct kstate *s, int ifindex)
+kobj_del_link(struct kstate *s, int ifindex)
 {
 	unsigned int i;
 
@@ -96,7 +96,7 @@ kstate_del_link(struct kstate *s, int ifindex)
 			remove_at(s->links, &s->nlinks, sizeof(*s->links), i);
 			break;
 		}
-	kstate_del_links_objects(s, ifindex);
+	kobj_del_links_objects(s, ifindex);
 }
 
 static bool
@@ -106,13 +106,13 @@ addr_same(const struct kaddr *a, const struct kaddr *b)
 }
 
 int
-kstate_add_addr(struct kstate *s, const struct kaddr *a)
+kobj_add_addr(struct kstate *s, const struct kaddr *a)
 {
 	ADD_OR_REPLACE(s->addrs, s->naddrs, a, addr_same);
 }
 
 void
-kstate_del_addr(struct kstate *s, const struct kaddr *a)
+kobj_del_addr(struct kstate *s, const struct kaddr *a)
 {
 	unsigned int i;
 
@@ -126,7 +126,7 @@ kstate_del_addr(struct kstate *s, const struct kaddr *a)
 /* The kernel's identity of a route: table, family, destination, metric
  * (and type, tos which we keep at 0). */
 bool
-kroute_same(const struct kroute *a, const struct kroute *b)
+kobj_route_same(const struct kroute *a, const struct kroute *b)
 {
 	return a->family == b->family && a->table == b->table &&
 	    prefix_eq(&a->dst, &b->dst) && a->priority == b->priority &&
@@ -136,9 +136,9 @@ kroute_same(const struct kroute *a, const struct kroute *b)
 }
 
 bool
-kroute_eq(const struct kroute *a, const struct kroute *b)
+kobj_route_eq(const struct kroute *a, const struct kroute *b)
 {
-	if (!kroute_same(a, b))
+	if (!kobj_route_same(a, b))
 		return false;
 	/* a route through a nexthop object is reported with that nexthop's
 	 * gateway and device: compare the object, not what it resolves to */
@@ -153,25 +153,25 @@ kroute_eq(const struct kroute *a, const struct kroute *b)
 }
 
 int
-kstate_add_route(struct kstate *s, const struct kroute *r)
+kobj_add_route(struct kstate *s, const struct kroute *r)
 {
-	ADD_OR_REPLACE(s->routes, s->nroutes, r, kroute_same);
+	ADD_OR_REPLACE(s->routes, s->nroutes, r, kobj_route_same);
 }
 
 void
-kstate_del_route(struct kstate *s, const struct kroute *r)
+kobj_del_route(struct kstate *s, const struct kroute *r)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nroutes; i++)
-		if (kroute_same(&s->routes[i], r)) {
+		if (kobj_route_same(&s->routes[i], r)) {
 			remove_at(s->routes, &s->nroutes, sizeof(*s->routes), i);
 			return;
 		}
 }
 
 bool
-krule_eq(const struct krule *a, const struct krule *b)
+kobj_rule_eq(const struct krule *a, const struct krule *b)
 {
 	return a->family == b->family && a->priority == b->priority &&
 	    a->action == b->action && a->table == b->table &&
@@ -186,18 +186,18 @@ krule_eq(const struct krule *a, const struct krule *b)
 }
 
 int
-kstate_add_rule(struct kstate *s, const struct krule *r)
+kobj_add_rule(struct kstate *s, const struct krule *r)
 {
-	ADD_OR_REPLACE(s->rules, s->nrules, r, krule_eq);
+	ADD_OR_REPLACE(s->rules, s->nrules, r, kobj_rule_eq);
 }
 
 void
-kstate_del_rule(struct kstate *s, const struct krule *r)
+kobj_del_rule(struct kstate *s, const struct krule *r)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nrules; i++)
-		if (krule_eq(&s->rules[i], r)) {
+		if (kobj_rule_eq(&s->rules[i], r)) {
 			remove_at(s->rules, &s->nrules, sizeof(*s->rules), i);
 			return;
 		}
@@ -210,7 +210,7 @@ nh_same(const struct knh *a, const struct knh *b)
 }
 
 bool
-knh_eq(const struct knh *a, const struct knh *b)
+kobj_nh_eq(const struct knh *a, const struct knh *b)
 {
 	unsigned int i;
 
@@ -234,13 +234,13 @@ knh_eq(const struct knh *a, const struct knh *b)
 }
 
 int
-kstate_add_nh(struct kstate *s, const struct knh *n)
+kobj_add_nh(struct kstate *s, const struct knh *n)
 {
 	ADD_OR_REPLACE(s->nhs, s->nnhs, n, nh_same);
 }
 
 void
-kstate_del_nh(struct kstate *s, uint32_t id)
+kobj_del_nh(struct kstate *s, uint32_t id)
 {
 	unsigned int i;
 
@@ -254,15 +254,15 @@ kstate_del_nh(struct kstate *s, uint32_t id)
 /* Remove nexthop id from the mirror: from every group it is in, groups
  * left empty, and the routes using any of these. */
 void
-kstate_drop_nh(struct kstate *s, uint32_t id)
+kobj_drop_nh(struct kstate *s, uint32_t id)
 {
 	unsigned int i, j;
 	struct knh *g;
 
-	kstate_del_nh(s, id);
+	kobj_del_nh(s, id);
 	for (i = 0; i < s->nroutes;)
 		if (s->routes[i].nhid == id)
-			kstate_del_route(s, &s->routes[i]);
+			kobj_del_route(s, &s->routes[i]);
 		else
 			i++;
 	for (i = 0; i < s->nnhs; i++) {
@@ -278,14 +278,14 @@ kstate_drop_nh(struct kstate *s, uint32_t id)
 			} else
 				j++;
 		if (g->nmembers == 0) {
-			kstate_drop_nh(s, g->id);
+			kobj_drop_nh(s, g->id);
 			i = (unsigned int)-1;	/* the array changed */
 		}
 	}
 }
 
 const struct knh *
-kstate_find_nh(const struct kstate *s, uint32_t id)
+kobj_find_nh(const struct kstate *s, uint32_t id)
 {
 	unsigned int i;
 
@@ -296,23 +296,23 @@ kstate_find_nh(const struct kstate *s, uint32_t id)
 }
 
 const struct kroute *
-kstate_find_route(const struct kstate *s, const struct kroute *r)
+kobj_find_route(const struct kstate *s, const struct kroute *r)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nroutes; i++)
-		if (kroute_same(&s->routes[i], r))
+		if (kobj_route_same(&s->routes[i], r))
 			return &s->routes[i];
 	return NULL;
 }
 
 bool
-kstate_has_rule(const struct kstate *s, const struct krule *r)
+kobj_has_rule(const struct kstate *s, const struct krule *r)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nrules; i++)
-		if (krule_eq(&s->rules[i], r))
+		if (kobj_rule_eq(&s->rules[i], r))
 			return true;
 	return false;
 }
@@ -324,13 +324,13 @@ neigh_same(const struct kneigh *a, const struct kneigh *b)
 }
 
 int
-kstate_add_neigh(struct kstate *s, const struct kneigh *n)
+kobj_add_neigh(struct kstate *s, const struct kneigh *n)
 {
 	ADD_OR_REPLACE(s->neighs, s->nneighs, n, neigh_same);
 }
 
 void
-kstate_del_neigh(struct kstate *s, const struct kneigh *n)
+kobj_del_neigh(struct kstate *s, const struct kneigh *n)
 {
 	unsigned int i;
 
@@ -343,7 +343,7 @@ kstate_del_neigh(struct kstate *s, const struct kneigh *n)
 }
 
 const struct kneigh *
-kstate_neigh(const struct kstate *s, int ifindex, const struct addr *a)
+kobj_neigh(const struct kstate *s, int ifindex, const struct addr *a)
 {
 	unsigned int i;
 
@@ -355,7 +355,7 @@ kstate_neigh(const struct kstate *s, int ifindex, const struct addr *a)
 }
 
 void
-kstate_del_links_objects(struct kstate *s, int ifindex)
+kobj_del_links_objects(struct kstate *s, int ifindex)
 {
 	unsigned int i;
 
@@ -386,7 +386,7 @@ kstate_del_links_objects(struct kstate *s, int ifindex)
 }
 
 const struct klink *
-kstate_link_by_name(const struct kstate *s, const char *ifname)
+kobj_link_by_name(const struct kstate *s, const char *ifname)
 {
 	unsigned int i;
 
@@ -397,7 +397,7 @@ kstate_link_by_name(const struct kstate *s, const char *ifname)
 }
 
 const struct klink *
-kstate_link_by_index(const struct kstate *s, int ifindex)
+kobj_link_by_index(const struct kstate *s, int ifindex)
 {
 	unsigned int i;
 
@@ -408,7 +408,7 @@ kstate_link_by_index(const struct kstate *s, int ifindex)
 }
 
 bool
-klink_eq(const struct klink *a, const struct klink *b)
+kobj_link_eq(const struct klink *a, const struct klink *b)
 {
 	return a->ifindex == b->ifindex &&
 	    strcmp(a->ifname, b->ifname) == 0 && a->flags == b->flags &&
@@ -418,7 +418,7 @@ klink_eq(const struct klink *a, const struct klink *b)
 }
 
 bool
-kaddr_eq(const struct kaddr *a, const struct kaddr *b)
+kobj_addr_eq(const struct kaddr *a, const struct kaddr *b)
 {
 	return a->ifindex == b->ifindex && prefix_eq(&a->local, &b->local) &&
 	    addr_eq(&a->peer, &b->peer) && a->scope == b->scope &&
@@ -426,7 +426,7 @@ kaddr_eq(const struct kaddr *a, const struct kaddr *b)
 }
 
 unsigned int
-kstate_size(const struct kstate *s)
+kobj_size(const struct kstate *s)
 {
 	return s->nlinks + s->naddrs + s->nroutes + s->nrules + s->nnhs +
 	    s->nneighs;

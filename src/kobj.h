@@ -112,48 +112,48 @@ struct kstate {
 	struct kneigh *neighs;	unsigned int nneighs;
 };
 
-void kstate_init(struct kstate *s);
-void kstate_clear(struct kstate *s);	/* frees arrays, keeps s usable */
-int kstate_add_link(struct kstate *s, const struct klink *l);	/* replace
+void kobj_init(struct kstate *s);
+void kobj_clear(struct kstate *s);	/* frees arrays, keeps s usable */
+int kobj_add_link(struct kstate *s, const struct klink *l);	/* replace
 					 * by ifindex; 0 or -ENOMEM */
-void kstate_del_link(struct kstate *s, int ifindex);
-int kstate_add_addr(struct kstate *s, const struct kaddr *a);	/* replace */
-void kstate_del_addr(struct kstate *s, const struct kaddr *a);
-int kstate_add_route(struct kstate *s, const struct kroute *r);	/* replace */
-void kstate_del_route(struct kstate *s, const struct kroute *r);
-int kstate_add_rule(struct kstate *s, const struct krule *r);
-void kstate_del_rule(struct kstate *s, const struct krule *r);
-int kstate_add_nh(struct kstate *s, const struct knh *n);	/* by id */
-void kstate_del_nh(struct kstate *s, uint32_t id);
+void kobj_del_link(struct kstate *s, int ifindex);
+int kobj_add_addr(struct kstate *s, const struct kaddr *a);	/* replace */
+void kobj_del_addr(struct kstate *s, const struct kaddr *a);
+int kobj_add_route(struct kstate *s, const struct kroute *r);	/* replace */
+void kobj_del_route(struct kstate *s, const struct kroute *r);
+int kobj_add_rule(struct kstate *s, const struct krule *r);
+void kobj_del_rule(struct kstate *s, const struct krule *r);
+int kobj_add_nh(struct kstate *s, const struct knh *n);	/* by id */
+void kobj_del_nh(struct kstate *s, uint32_t id);
 /* Delete nexthop id as the kernel does: also from every group, groups
  * left empty, and the routes using any of these (no events tell). */
-void kstate_drop_nh(struct kstate *s, uint32_t id);
-const struct knh *kstate_find_nh(const struct kstate *s, uint32_t id);
-/* The route of the same identity (kroute_same), or NULL. */
-const struct kroute *kstate_find_route(const struct kstate *s,
+void kobj_drop_nh(struct kstate *s, uint32_t id);
+const struct knh *kobj_find_nh(const struct kstate *s, uint32_t id);
+/* The route of the same identity (kobj_route_same), or NULL. */
+const struct kroute *kobj_find_route(const struct kstate *s,
     const struct kroute *r);
-bool kstate_has_rule(const struct kstate *s, const struct krule *r);
-int kstate_add_neigh(struct kstate *s, const struct kneigh *n); /* by
+bool kobj_has_rule(const struct kstate *s, const struct krule *r);
+int kobj_add_neigh(struct kstate *s, const struct kneigh *n); /* by
 					 * ifindex and address */
-void kstate_del_neigh(struct kstate *s, const struct kneigh *n);
-const struct kneigh *kstate_neigh(const struct kstate *s, int ifindex,
+void kobj_del_neigh(struct kstate *s, const struct kneigh *n);
+const struct kneigh *kobj_neigh(const struct kstate *s, int ifindex,
     const struct addr *a);
-void kstate_del_links_objects(struct kstate *s, int ifindex);	/* addrs,
+void kobj_del_links_objects(struct kstate *s, int ifindex);	/* addrs,
 					 * routes of a vanished link */
 
-const struct klink *kstate_link_by_name(const struct kstate *s,
+const struct klink *kobj_link_by_name(const struct kstate *s,
     const char *ifname);
-const struct klink *kstate_link_by_index(const struct kstate *s, int ifindex);
+const struct klink *kobj_link_by_index(const struct kstate *s, int ifindex);
 
 /* Identity (same kernel object, maybe different attributes) and equality
  * (nothing to change). */
-bool kroute_same(const struct kroute *a, const struct kroute *b);
-bool kroute_eq(const struct kroute *a, const struct kroute *b);
-bool krule_eq(const struct krule *a, const struct krule *b);
-bool knh_eq(const struct knh *a, const struct knh *b);
-bool klink_eq(const struct klink *a, const struct klink *b);
-bool kaddr_eq(const struct kaddr *a, const struct kaddr *b);
+bool kobj_route_same(const struct kroute *a, const struct kroute *b);
+bool kobj_route_eq(const struct kroute *a, const struct kroute *b);
+bool kobj_rule_eq(const struct krule *a, const struct krule *b);
+bool kobj_nh_eq(const struct knh *a, const struct knh *b);
+bool kobj_link_eq(const struct klink *a, const struct klink *b);
+bool kobj_addr_eq(const struct kaddr *a, const struct kaddr *b);
 /* Objects held, all kinds together. */
-unsigned int kstate_size(const struct kstate *s);
+unsigned int kobj_size(const struct kstate *s);
 
 #endif

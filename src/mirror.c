@@ -46,7 +46,7 @@ static bool
 neigh_wanted(const struct mirror_filter *f, const struct kstate *s,
     const struct kneigh *n)
 {
-	const struct klink *l = kstate_link_by_index(s, n->ifindex);
+	const struct klink *l = kobj_link_by_index(s, n->ifindex);
 	unsigned int i;
 
 	if (!l)
@@ -69,9 +69,9 @@ union kobj_any {
 static bool
 have_link(const struct kstate *s, const struct klink *l)
 {
-	const struct klink *o = kstate_link_by_index(s, l->ifindex);
+	const struct klink *o = kobj_link_by_index(s, l->ifindex);
 
-	return o && klink_eq(o, l);
+	return o && kobj_link_eq(o, l);
 }
 
 static bool
@@ -80,7 +80,7 @@ have_addr(const struct kstate *s, const struct kaddr *a)
 	unsigned int i;
 
 	for (i = 0; i < s->naddrs; i++)
-		if (kaddr_eq(&s->addrs[i], a))
+		if (kobj_addr_eq(&s->addrs[i], a))
 			return true;
 	return false;
 }
@@ -88,17 +88,17 @@ have_addr(const struct kstate *s, const struct kaddr *a)
 static bool
 have_route(const struct kstate *s, const struct kroute *r)
 {
-	const struct kroute *o = kstate_find_route(s, r);
+	const struct kroute *o = kobj_find_route(s, r);
 
-	return o && kroute_eq(o, r) && o->flags == r->flags;
+	return o && kobj_route_eq(o, r) && o->flags == r->flags;
 }
 
 static bool
 have_nh(const struct kstate *s, const struct knh *n)
 {
-	const struct knh *o = kstate_find_nh(s, n->id);
+	const struct knh *o = kobj_find_nh(s, n->id);
 
-	return o && knh_eq(o, n);
+	return o && kobj_nh_eq(o, n);
 }
 
 /*
@@ -117,7 +117,7 @@ flush_link(struct kstate *s, const struct klink *l, bool gone)
 		return;
 	for (i = 0; i < s->nnhs;)
 		if (!s->nhs[i].is_group && s->nhs[i].oif == l->ifindex) {
-			kstate_drop_nh(s, s->nhs[i].id);
+			kobj_drop_nh(s, s->nhs[i].id);
 			i = 0;
 		} else
 			i++;
@@ -126,7 +126,7 @@ flush_link(struct kstate *s, const struct klink *l, bool gone)
 	for (i = 0; i < s->nroutes;)
 		if (s->routes[i].family == AF_INET &&
 		    s->routes[i].oif == l->ifindex)
-			kstate_del_route(s, &s->routes[i]);
+			kobj_del_route(s, &s->routes[i]);
 		else
 			i++;
 }
@@ -142,7 +142,7 @@ mirror_event(struct kstate *s, const struct mirror_filter *f,
     const struct nlmsghdr *nlh)
 {
 	union kobj_any o;
-	unsigned int before = kstate_size(s);
+	unsigned int before = kobj_size(s);
 	const struct kneigh *have;
 	int ret;
 
@@ -153,71 +153,71 @@ mirror_event(struct kstate *s, const struct mirror_filter *f,
 			break;
 		/* a rename is a replace: same ifindex */
 		flush_link(s, &o.l, false);
-		return added(kstate_add_link(s, &o.l));
+		return added(kobj_add_link(s, &o.l));
 	case RTM_DELLINK:
 		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0)
 			break;
 		flush_link(s, &o.l, true);
-		kstate_del_link(s, o.l.ifindex);
+		kobj_del_link(s, o.l.ifindex);
 		break;
 	case RTM_NEWADDR:
 		if ((ret = rtmsg_parse_addr(nlh, &o.a)) != 0 ||
 		    have_addr(s, &o.a))
 			break;
-		return added(kstate_add_addr(s, &o.a));
+		return added(kobj_add_addr(s, &o.a));
 	case RTM_DELADDR:
 		if ((ret = rtmsg_parse_addr(nlh, &o.a)) == 0)
-			kstate_del_addr(s, &o.a);
+			kobj_del_addr(s, &o.a);
 		break;
 	case RTM_NEWROUTE:
 		if ((ret = rtmsg_parse_route(nlh, &o.r)) != 0 ||
 		    !route_wanted(f, &o.r) || have_route(s, &o.r))
 			break;
-		return added(kstate_add_route(s, &o.r));
+		return added(kobj_add_route(s, &o.r));
 	case RTM_DELROUTE:
 		if ((ret = rtmsg_parse_route(nlh, &o.r)) == 0)
-			kstate_del_route(s, &o.r);
+			kobj_del_route(s, &o.r);
 		break;
 	case RTM_NEWRULE:
 		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) != 0 ||
-		    kstate_has_rule(s, &o.ru))
+		    kobj_has_rule(s, &o.ru))
 			break;
-		return added(kstate_add_rule(s, &o.ru));
+		return added(kobj_add_rule(s, &o.ru));
 	case RTM_DELRULE:
 		if ((ret = rtmsg_parse_rule(nlh, &o.ru)) == 0)
-			kstate_del_rule(s, &o.ru);
+			kobj_del_rule(s, &o.ru);
 		break;
 	case RTM_NEWNEXTHOP:
 		if ((ret = rtmsg_parse_nh(nlh, &o.n)) != 0 ||
 		    have_nh(s, &o.n))
 			break;
-		return added(kstate_add_nh(s, &o.n));
+		return added(kobj_add_nh(s, &o.n));
 	case RTM_DELNEXTHOP:
 		if ((ret = rtmsg_parse_nh(nlh, &o.n)) == 0)
-			kstate_drop_nh(s, o.n.id);
+			kobj_drop_nh(s, o.n.id);
 		break;
 	case RTM_NEWNEIGH:
 		ret = rtmsg_parse_neigh(nlh, &o.ne);
 		if (ret == 1 && o.ne.ifindex > 0) {
 			/* no longer resolved: forget it */
-			kstate_del_neigh(s, &o.ne);
+			kobj_del_neigh(s, &o.ne);
 			ret = 0;
 			break;
 		}
 		if (ret != 0 || !neigh_wanted(f, s, &o.ne))
 			break;
-		have = kstate_neigh(s, o.ne.ifindex, &o.ne.addr);
+		have = kobj_neigh(s, o.ne.ifindex, &o.ne.addr);
 		if (have && memcmp(have->mac, o.ne.mac, sizeof(o.ne.mac)) == 0)
 			break;
-		return added(kstate_add_neigh(s, &o.ne));
+		return added(kobj_add_neigh(s, &o.ne));
 	case RTM_DELNEIGH:
 		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
-			kstate_del_neigh(s, &o.ne);
+			kobj_del_neigh(s, &o.ne);
 		break;
 	default:
 		return 0;
 	}
 	if (ret < 0)
 		return -EINVAL;
-	return kstate_size(s) != before;
+	return kobj_size(s) != before;
 }

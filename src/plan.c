@@ -156,7 +156,7 @@ gateway_mac(const struct kstate *obs, struct plan_link *pl)
 	for (i = 0; i < 2; i++) {
 		if (!fams[i]->usable || !addr_is_set(&fams[i]->gateway))
 			continue;
-		n = kstate_neigh(obs, pl->ifindex, &fams[i]->gateway);
+		n = kobj_neigh(obs, pl->ifindex, &fams[i]->gateway);
 		if (n) {
 			memcpy(pl->gw_mac, n->mac, sizeof(pl->gw_mac));
 			pl->has_gw_mac = true;
@@ -278,7 +278,7 @@ plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
 	r.type = RTN_UNICAST;
 	r.realm = family == AF_INET ? pl->realm : 0;
 	r.priority = family == AF_INET6 ? 1024 : 0;
-	if ((rc = kstate_add_route(&p->k, &r)) < 0)
+	if ((rc = kobj_add_route(&p->k, &r)) < 0)
 		return rc;
 
 	memset(&r.dst, 0, sizeof(r.dst));
@@ -289,7 +289,7 @@ plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
 	if (addr_is_set(&pf->gateway) && !addr_is_linklocal6(&pf->gateway) &&
 	    !prefix_contains(&pf->net, &pf->gateway))
 		r.flags |= RTNH_F_ONLINK;
-	if ((rc = kstate_add_route(&p->k, &r)) < 0)
+	if ((rc = kobj_add_route(&p->k, &r)) < 0)
 		return rc;
 
 	/* the nexthop the balanced group uses for this link; the kernel
@@ -304,21 +304,21 @@ plan_link_objects(struct plan *p, const struct conf *c, struct plan_link *pl,
 	nh.gateway = pf->gateway;
 	nh.oif = pl->ifindex;
 	nh.onlink = (r.flags & RTNH_F_ONLINK) != 0;
-	if ((rc = kstate_add_nh(&p->k, &nh)) < 0)
+	if ((rc = kobj_add_nh(&p->k, &nh)) < 0)
 		return rc;
 rules:
 	rule_base(&ru, c, family, PLAN_PRIO_FWMARK + pl->conf->id);
 	ru.table = pl->table;
 	ru.fwmark = pl->mark;
 	ru.fwmask = c->fwmark_mask;
-	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+	if ((rc = kobj_add_rule(&p->k, &ru)) < 0)
 		return rc;
 
 	rule_base(&ru, c, family, PLAN_PRIO_FROM + pl->conf->id);
 	ru.table = pl->table;
 	ru.src.addr = pf->addr;
 	ru.src.len = addr_len(&pf->addr) * 8;
-	return kstate_add_rule(&p->k, &ru);
+	return kobj_add_rule(&p->k, &ru);
 }
 
 /* uplinkd's own source address own, on lo, as the source out: planned
@@ -328,7 +328,7 @@ static int
 own_source(struct plan *p, const struct kstate *obs, const struct addr *own,
     struct addr *out)
 {
-	const struct klink *lo = kstate_link_by_name(obs, "lo");
+	const struct klink *lo = kobj_link_by_name(obs, "lo");
 	struct kaddr ka;
 	unsigned int i;
 
@@ -346,7 +346,7 @@ own_source(struct plan *p, const struct kstate *obs, const struct addr *own,
 	ka.scope = RT_SCOPE_UNIVERSE;
 	ka.flags = own->family == AF_INET6 ? IFA_F_NODAD : 0;
 	*(own->family == AF_INET ? &p->own_source4 : &p->own_source6) = true;
-	return kstate_add_addr(&p->k, &ka);
+	return kobj_add_addr(&p->k, &ka);
 }
 
 /* The source for the host's unbound sockets (conf.h, local-source): given
@@ -373,7 +373,7 @@ local_source(struct plan *p, const struct conf *c, const struct kstate *obs,
 		return 0;
 	}
 	for (i = 0; i < c->nlans; i++) {
-		const struct klink *kl = kstate_link_by_name(obs,
+		const struct klink *kl = kobj_link_by_name(obs,
 		    c->lans[i].ifname);
 		const struct kaddr *la = kl ?
 		    find_addr(obs, kl->ifindex, family) : NULL;
@@ -422,17 +422,17 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	rule_base(&ru, c, family, PLAN_PRIO_SUPPRESS);
 	ru.table = RT_TABLE_MAIN;
 	ru.suppress_prefixlen = 0;
-	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+	if ((rc = kobj_add_rule(&p->k, &ru)) < 0)
 		return rc;
 	rule_base(&ru, c, family, PLAN_PRIO_FWMARK);
 	ru.table = RT_TABLE_MAIN;
 	ru.fwmark = PLAN_ID_BYPASS << __builtin_ctz(c->fwmark_mask);
 	ru.fwmask = c->fwmark_mask;
-	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+	if ((rc = kobj_add_rule(&p->k, &ru)) < 0)
 		return rc;
 	rule_base(&ru, c, family, PLAN_PRIO_BALANCE);
 	ru.table = c->table_base;
-	if ((rc = kstate_add_rule(&p->k, &ru)) < 0)
+	if ((rc = kobj_add_rule(&p->k, &ru)) < 0)
 		return rc;
 
 	memset(&g, 0, sizeof(g));
@@ -460,7 +460,7 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	}
 	if (g.nmembers == 0)
 		return 0;	/* the host's own default route takes over */
-	if ((rc = kstate_add_nh(&p->k, &g)) < 0)
+	if ((rc = kobj_add_nh(&p->k, &g)) < 0)
 		return rc;
 
 	memset(&r, 0, sizeof(r));
@@ -472,7 +472,7 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 	r.protocol = c->route_protocol;
 	r.type = RTN_UNICAST;
 	r.priority = family == AF_INET6 ? 1024 : 0;
-	return kstate_add_route(&p->k, &r);
+	return kobj_add_route(&p->k, &r);
 }
 
 /* Does link i take new subflows in this family (plan.h, mptcp)? */
@@ -606,7 +606,7 @@ plan_build(const struct plan_input *in, struct plan *p)
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	kstate_init(&p->k);
+	kobj_init(&p->k);
 	p->links = calloc(c->nlinks ? c->nlinks : 1, sizeof(*p->links));
 	if (!p->links)
 		return -ENOMEM;
@@ -615,7 +615,7 @@ plan_build(const struct plan_input *in, struct plan *p)
 	for (i = 0; i < c->nlinks; i++) {
 		const struct conf_link *cl = &c->links[i];
 		struct plan_link *pl = &p->links[i];
-		const struct klink *kl = kstate_link_by_name(in->obs,
+		const struct klink *kl = kobj_link_by_name(in->obs,
 		    cl->ifname);
 
 		pl->conf = cl;
@@ -657,7 +657,7 @@ err:
 void
 plan_free(struct plan *p)
 {
-	kstate_clear(&p->k);
+	kobj_clear(&p->k);
 	free(p->links);
 	free(p->sysctls);
 	memset(p, 0, sizeof(*p));
@@ -687,7 +687,7 @@ plan_owns_addr(const struct conf *c, const struct kstate *obs,
 	    &c->own_source4 : &c->own_source6;
 	const struct addr *ls = a->local.addr.family == AF_INET ?
 	    &c->local_source4 : &c->local_source6;
-	const struct klink *lo = kstate_link_by_name(obs, "lo");
+	const struct klink *lo = kobj_link_by_name(obs, "lo");
 
 	return lo && a->ifindex == lo->ifindex && addr_is_set(own) &&
 	    addr_eq(&a->local.addr, own) &&

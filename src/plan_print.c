@@ -15,7 +15,7 @@
 static const char *
 ifname_of(const struct kstate *obs, int ifindex, char *buf)
 {
-	const struct klink *kl = kstate_link_by_index(obs, ifindex);
+	const struct klink *kl = kobj_link_by_index(obs, ifindex);
 
 	if (kl)
 		return kl->ifname;

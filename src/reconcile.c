@@ -60,7 +60,7 @@ apply_addrs(struct rt *rt, const struct plan *p, struct kstate *obs,
 			rc = 0;
 		count(st, rc, &st->added);
 		if (rc == 0)
-			kstate_add_addr(obs, want);
+			kobj_add_addr(obs, want);
 	}
 }
 
@@ -85,7 +85,7 @@ remove_addrs(struct rt *rt, const struct conf *c, const struct plan *p,
 			rc = 0;
 		count(st, rc, &st->deleted);
 		if (rc == 0)
-			kstate_del_addr(obs, &a);
+			kobj_del_addr(obs, &a);
 		else
 			i++;
 	}
@@ -106,8 +106,8 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 
 		if (want->is_group != groups)
 			continue;
-		have = kstate_find_nh(obs, want->id);
-		if (have && knh_eq(have, want))
+		have = kobj_find_nh(obs, want->id);
+		if (have && kobj_nh_eq(have, want))
 			continue;
 		if (have && have->protocol != want->protocol) {
 			/* someone else's nexthop in uplinkd's id range */
@@ -126,7 +126,7 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 			rc = rt_nh(rt, RT_DEL, have);
 			count(st, rc, &st->deleted);
 			if (rc == 0)
-				kstate_drop_nh(obs, want->id);
+				kobj_drop_nh(obs, want->id);
 			have = NULL;
 		}
 		rc = rt_nh(rt, have ? RT_REPLACE : RT_ADD, want);
@@ -134,7 +134,7 @@ apply_nhs(struct rt *rt, const struct plan *p, struct kstate *obs,
 			rc = rt_nh(rt, RT_REPLACE, want);
 		count(st, rc, have ? &st->replaced : &st->added);
 		if (rc == 0)
-			kstate_add_nh(obs, want);
+			kobj_add_nh(obs, want);
 	}
 }
 
@@ -147,9 +147,9 @@ apply_routes(struct rt *rt, const struct conf *c, const struct plan *p,
 
 	for (i = 0; i < p->k.nroutes; i++) {
 		const struct kroute *want = &p->k.routes[i];
-		const struct kroute *have = kstate_find_route(obs, want);
+		const struct kroute *have = kobj_find_route(obs, want);
 
-		if (have && kroute_eq(have, want))
+		if (have && kobj_route_eq(have, want))
 			continue;
 		if (table_foreign(c, obs, want->table)) {
 			st->errors++;
@@ -158,7 +158,7 @@ apply_routes(struct rt *rt, const struct conf *c, const struct plan *p,
 		rc = rt_route(rt, RT_REPLACE, want);
 		count(st, rc, have ? &st->replaced : &st->added);
 		if (rc == 0)
-			kstate_add_route(obs, want);
+			kobj_add_route(obs, want);
 	}
 }
 
@@ -172,14 +172,14 @@ apply_rules(struct rt *rt, const struct plan *p, struct kstate *obs,
 	for (i = 0; i < p->k.nrules; i++) {
 		const struct krule *want = &p->k.rules[i];
 
-		if (kstate_has_rule(obs, want))
+		if (kobj_has_rule(obs, want))
 			continue;
 		rc = rt_rule(rt, RT_ADD, want);
 		if (rc == -EEXIST)
 			rc = 0;
 		count(st, rc, &st->added);
 		if (rc == 0)
-			kstate_add_rule(obs, want);
+			kobj_add_rule(obs, want);
 	}
 }
 
@@ -196,7 +196,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 	for (i = 0; i < obs->nrules;) {
 		struct krule r = obs->rules[i];
 
-		if (!plan_owns_rule(c, &r) || kstate_has_rule(&p->k, &r)) {
+		if (!plan_owns_rule(c, &r) || kobj_has_rule(&p->k, &r)) {
 			i++;
 			continue;
 		}
@@ -205,14 +205,14 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 			rc = 0;
 		count(st, rc, &st->deleted);
 		if (rc == 0)
-			kstate_del_rule(obs, &r);
+			kobj_del_rule(obs, &r);
 		else
 			i++;
 	}
 	for (i = 0; i < obs->nroutes;) {
 		struct kroute r = obs->routes[i];
 
-		if (!plan_owns_route(c, &r) || kstate_find_route(&p->k, &r)) {
+		if (!plan_owns_route(c, &r) || kobj_find_route(&p->k, &r)) {
 			i++;
 			continue;
 		}
@@ -221,7 +221,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 			rc = 0;
 		count(st, rc, &st->deleted);
 		if (rc == 0)
-			kstate_del_route(obs, &r);
+			kobj_del_route(obs, &r);
 		else
 			i++;
 	}
@@ -231,7 +231,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 			struct knh n = obs->nhs[i];
 
 			if (n.is_group != (pass == 0) || !plan_owns_nh(c, &n) ||
-			    kstate_find_nh(&p->k, n.id)) {
+			    kobj_find_nh(&p->k, n.id)) {
 				i++;
 				continue;
 			}
@@ -240,7 +240,7 @@ remove_unwanted(struct rt *rt, const struct conf *c, const struct plan *p,
 				rc = 0;
 			count(st, rc, &st->deleted);
 			if (rc == 0)
-				kstate_drop_nh(obs, n.id);
+				kobj_drop_nh(obs, n.id);
 			else
 				i++;
 		}

@@ -345,7 +345,7 @@ rt_dump(struct rt *rt, struct kstate *s)
 	int err = 0;
 
 	for (try = 0; try < RT_DUMP_TRIES; try++) {
-		kstate_init(&tmp);
+		kobj_init(&tmp);
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.rt = rt;
 		ctx.s = &tmp;
@@ -362,11 +362,11 @@ rt_dump(struct rt *rt, struct kstate *s)
 				break;
 		}
 		if (err == 0) {
-			kstate_clear(s);
+			kobj_clear(s);
 			*s = tmp;
 			return 0;
 		}
-		kstate_clear(&tmp);
+		kobj_clear(&tmp);
 		if (err != -EINTR && err != -EBUSY)
 			break;
 		log_debug("rt: dump interrupted, retrying");
@@ -511,7 +511,7 @@ rt_route(struct rt *rt, enum rt_cmd cmd, const struct kroute *r)
 		del.scope = RT_SCOPE_NOWHERE;
 		del.nhid = r->nhid;
 		if (!r->nhid && r->table < 256)
-			del.oif = r->oif;	/* as kroute_same */
+			del.oif = r->oif;	/* as kobj_route_same */
 		r = &del;
 	}
 	nlh = rtmsg_route(buf, cmd == RT_DEL ? RTM_DELROUTE : RTM_NEWROUTE,

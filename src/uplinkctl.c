@@ -59,7 +59,7 @@ cmd_plan(struct ctl_opts *o, int argc, char **argv)
 	c = conf_load(o->config, stderr);
 	if (!c)
 		return 1;
-	kstate_init(&obs);
+	kobj_init(&obs);
 	rt = rt_open(0);
 	if (!rt) {
 		fprintf(stderr, "uplinkctl: netlink: %s\n", strerror(errno));
@@ -95,7 +95,7 @@ cmd_plan(struct ctl_opts *o, int argc, char **argv)
 	rc = 0;
 out:
 	rt_close(rt);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 	conf_free(c);
 	return rc < 0 ? 1 : 0;
 }

@@ -69,7 +69,7 @@ check_deleted(const struct kstate *s, const struct nlmsghdr *nlh)
 	case RTM_DELLINK:
 		if (rtmsg_parse_link(nlh, &o.l) != 0)
 			return;
-		if (kstate_link_by_index(s, o.l.ifindex))
+		if (kobj_link_by_index(s, o.l.ifindex))
 			abort();
 		for (i = 0; i < s->naddrs; i++)
 			if (s->addrs[i].ifindex == o.l.ifindex)
@@ -85,7 +85,7 @@ check_deleted(const struct kstate *s, const struct nlmsghdr *nlh)
 		if (rtmsg_parse_route(nlh, &o.r) != 0)
 			return;
 		for (i = 0; i < s->nroutes; i++)
-			if (kroute_same(&s->routes[i], &o.r))
+			if (kobj_route_same(&s->routes[i], &o.r))
 				abort();
 		break;
 	case RTM_DELNEXTHOP:
@@ -146,13 +146,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const uplinks[] = { "wan1", "wan2", "eth0" };
 	struct stream st;
 
-	kstate_init(&st.s);
+	kobj_init(&st.s);
 	mirror_filter_init(&st.f);
 	st.f.table_lo = 1000;
 	st.f.table_hi = 1256;
 	mirror_filter_neighs(&st.f, uplinks, 3);
 	nlstream_each(data, size, apply_one, &st);
-	kstate_clear(&st.s);
+	kobj_clear(&st.s);
 	if (st.s.nlinks || st.s.naddrs || st.s.nroutes || st.s.nrules ||
 	    st.s.nnhs || st.s.nneighs)
 		abort();

@@ -48,16 +48,16 @@ main(int argc, char **argv)
 	log_init(1, 0);
 	if (argc >= 3 && strcmp(argv[1], "apply") == 0) {
 		text = slurp(argv[2]);
-		r = fw_apply(text);
+		r = fwapply_load(text);
 		free(text);
 	} else if (argc >= 3 && strcmp(argv[1], "check") == 0) {
 		text = slurp(argv[2]);
-		r = fw_check(text);
+		r = fwapply_check(text);
 		free(text);
 	} else if (argc >= 2 && strcmp(argv[1], "remove") == 0) {
-		r = fw_remove();
+		r = fwapply_remove();
 	} else if (argc >= 2 && strcmp(argv[1], "counters") == 0) {
-		r = fw_read_counters(fc, 64);
+		r = fwread_counters(fc, 64);
 		for (i = 0; r > 0 && i < (unsigned int)r; i++)
 			printf("%s %llu %llu %llu %llu\n", fc[i].link,
 			    (unsigned long long)fc[i].tx_packets,
@@ -65,7 +65,7 @@ main(int argc, char **argv)
 			    (unsigned long long)fc[i].rx_packets,
 			    (unsigned long long)fc[i].rx_bytes);
 	} else if (argc >= 2 && strcmp(argv[1], "objects") == 0) {
-		r = fw_read_objects(&objs);
+		r = fwread_objects(&objs);
 		for (i = 0; r == 0 && i < objs.n; i++)
 			printf("%d %s\n", objs.v[i].type, objs.v[i].name);
 		fw_objs_free(&objs);

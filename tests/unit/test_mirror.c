@@ -111,7 +111,7 @@ setup_two(struct kstate *s, struct mirror_filter *f)
 	struct knh n;
 	struct kroute r;
 
-	kstate_init(s);
+	kobj_init(s);
 	mirror_filter_init(f);
 	f->table_lo = 1000;
 	f->table_hi = 1256;
@@ -187,7 +187,7 @@ test_repeat_is_no_change(void **state)
 	/* a delete of what is not there changes nothing */
 	assert_int_equal(mirror_event(&s, &f,
 	    addr_msg(RTM_DELADDR, 4, "198.18.9.9/24")), 0);
-	kstate_clear(&s);
+	kobj_clear(&s);
 }
 
 static void
@@ -203,15 +203,15 @@ test_carrier_loss_flushes_nexthops(void **state)
 	 * and their group memberships, and tells nobody */
 	assert_int_equal(mirror_event(&s, &f,
 	    link_msg(RTM_NEWLINK, 4, "wan1", IFF_UP)), 1);
-	assert_null(kstate_find_nh(&s, 1));
-	assert_non_null(kstate_find_nh(&s, 2));
-	g = kstate_find_nh(&s, 100);
+	assert_null(kobj_find_nh(&s, 1));
+	assert_non_null(kobj_find_nh(&s, 2));
+	g = kobj_find_nh(&s, 100);
 	assert_non_null(g);
 	assert_int_equal(g->nmembers, 1);
 	assert_int_equal(g->members[0].id, 2);
 	/* routes stay while the device is up */
 	assert_int_equal(routes_via(&s, 4), 2);
-	assert_false(kstate_link_by_index(&s, 4)->carrier);
+	assert_false(kobj_link_by_index(&s, 4)->carrier);
 
 	/* down: its IPv4 routes go too, the IPv6 one stays */
 	assert_int_equal(mirror_event(&s, &f,
@@ -219,7 +219,7 @@ test_carrier_loss_flushes_nexthops(void **state)
 	assert_int_equal(routes_via(&s, 4), 1);
 	assert_int_equal(s.routes[0].family == AF_INET6 ||
 	    s.routes[1].family == AF_INET6, 1);
-	kstate_clear(&s);
+	kobj_clear(&s);
 }
 
 static void
@@ -236,13 +236,13 @@ test_last_member_takes_group(void **state)
 	assert_int_equal(ev_route(&s, &f, RTM_NEWROUTE, &r), 1);
 	assert_int_equal(mirror_event(&s, &f,
 	    link_msg(RTM_NEWLINK, 4, "wan1", IFF_UP)), 1);
-	assert_non_null(kstate_find_nh(&s, 100));
+	assert_non_null(kobj_find_nh(&s, 100));
 	assert_int_equal(mirror_event(&s, &f,
 	    link_msg(RTM_NEWLINK, 5, "wan2", IFF_UP)), 1);
 	/* the group is left empty: gone, with the route through it */
-	assert_null(kstate_find_nh(&s, 100));
-	assert_null(kstate_find_route(&s, &r));
-	kstate_clear(&s);
+	assert_null(kobj_find_nh(&s, 100));
+	assert_null(kobj_find_route(&s, &r));
+	kobj_clear(&s);
 }
 
 static void
@@ -258,15 +258,15 @@ test_dellink_takes_everything(void **state)
 	    "198.18.2.1", 1, NUD_REACHABLE)), 1);
 	assert_int_equal(mirror_event(&s, &f,
 	    link_msg(RTM_DELLINK, 5, "wan2", UP_CARRIER)), 1);
-	assert_null(kstate_link_by_index(&s, 5));
-	assert_null(kstate_find_nh(&s, 2));
+	assert_null(kobj_link_by_index(&s, 5));
+	assert_null(kobj_find_nh(&s, 2));
 	assert_int_equal(routes_via(&s, 5), 0);
 	assert_int_equal(s.nneighs, 0);
 	for (i = 0; i < s.naddrs; i++)
 		assert_int_not_equal(s.addrs[i].ifindex, 5);
-	assert_non_null(kstate_link_by_index(&s, 4));
+	assert_non_null(kobj_link_by_index(&s, 4));
 	assert_int_equal(routes_via(&s, 4), 2);
-	kstate_clear(&s);
+	kobj_clear(&s);
 }
 
 static void
@@ -303,7 +303,7 @@ test_route_filter(void **state)
 	assert_int_equal(mirror_event(&s, &f,
 	    rtmsg_route(mbuf.b, RTM_NEWROUTE, NLM_F_MULTI, 1, &r)), 1);
 	assert_int_equal(s.nroutes, n + 3);
-	kstate_clear(&s);
+	kobj_clear(&s);
 }
 
 static void
@@ -329,12 +329,12 @@ test_neighbour_filter(void **state)
 	assert_int_equal(mirror_event(&s, &f, neigh_msg(RTM_NEWNEIGH, 4,
 	    "198.18.1.1", 2, NUD_REACHABLE)), 1);
 	assert_int_equal(s.nneighs, 1);
-	assert_int_equal(kstate_neigh(&s, 4, &gw)->mac[5], 2);
+	assert_int_equal(kobj_neigh(&s, 4, &gw)->mac[5], 2);
 	/* failed resolution: forgotten */
 	assert_int_equal(mirror_event(&s, &f, neigh_msg(RTM_NEWNEIGH, 4,
 	    "198.18.1.1", 2, NUD_FAILED)), 1);
-	assert_null(kstate_neigh(&s, 4, &gw));
-	kstate_clear(&s);
+	assert_null(kobj_neigh(&s, 4, &gw));
+	kobj_clear(&s);
 }
 
 static void
@@ -360,7 +360,7 @@ test_malformed(void **state)
 	/* types the mirror does not follow */
 	nlh = msg(RTM_NEWQDISC, &ifa, sizeof(ifa));
 	assert_int_equal(mirror_event(&s, &f, nlh), 0);
-	kstate_clear(&s);
+	kobj_clear(&s);
 }
 
 int

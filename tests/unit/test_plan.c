@@ -27,7 +27,7 @@ host(struct kstate *s, unsigned int n, bool dhcp)
 {
 	unsigned int k;
 
-	kstate_init(s);
+	kobj_init(s);
 	for (k = 1; k <= n; k++) {
 		struct klink l = { 0 };
 		struct kaddr a = { 0 };
@@ -38,11 +38,11 @@ host(struct kstate *s, unsigned int n, bool dhcp)
 		snprintf(l.ifname, sizeof(l.ifname), "wan%u", k);
 		l.flags = IFF_UP | IFF_RUNNING;
 		l.carrier = true;
-		assert_int_equal(kstate_add_link(s, &l), 0);
+		assert_int_equal(kobj_add_link(s, &l), 0);
 		a.ifindex = l.ifindex;
 		snprintf(buf, sizeof(buf), "198.18.%u.2/24", k);
 		assert_int_equal(prefix_parse(buf, &a.local), 0);
-		assert_int_equal(kstate_add_addr(s, &a), 0);
+		assert_int_equal(kobj_add_addr(s, &a), 0);
 		if (!dhcp)
 			continue;
 		r.family = AF_INET;
@@ -54,7 +54,7 @@ host(struct kstate *s, unsigned int n, bool dhcp)
 		r.priority = 100 + k;
 		r.protocol = RTPROT_DHCP;
 		r.type = RTN_UNICAST;
-		assert_int_equal(kstate_add_route(s, &r), 0);
+		assert_int_equal(kobj_add_route(s, &r), 0);
 	}
 }
 
@@ -71,11 +71,11 @@ add_ppp(struct kstate *s)
 	l.flags = IFF_UP | IFF_RUNNING | IFF_POINTOPOINT | IFF_NOARP;
 	l.carrier = true;
 	l.pointopoint = true;
-	assert_int_equal(kstate_add_link(s, &l), 0);
+	assert_int_equal(kobj_add_link(s, &l), 0);
 	a.ifindex = 30;
 	assert_int_equal(prefix_parse("198.18.50.7/32", &a.local), 0);
 	assert_int_equal(addr_parse("198.18.50.1", &a.peer), 0);
-	assert_int_equal(kstate_add_addr(s, &a), 0);
+	assert_int_equal(kobj_add_addr(s, &a), 0);
 }
 
 static struct conf *
@@ -215,7 +215,7 @@ test_golden(void **state)
 	free(text);
 	plan_free(&p);
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 /* Which links are in the group for given health: tiers, degraded,
@@ -321,7 +321,7 @@ test_active(void **state)
 	}
 	plan_free(&p);
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 /* mptcp = on (issue 17): one subflow endpoint per link that is up, not
@@ -406,7 +406,7 @@ test_mptcp(void **state)
 	assert_int_equal(p.mptcp.n, n);
 	plan_free(&p);
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 /* A link without a configured gateway, on an Ethernet interface, with no
@@ -439,7 +439,7 @@ test_learn_gateway(void **state)
 	r.oif = 11;
 	r.protocol = RTPROT_DHCP;
 	r.type = RTN_UNICAST;
-	assert_int_equal(kstate_add_route(&obs, &r), 0);
+	assert_int_equal(kobj_add_route(&obs, &r), 0);
 	assert_int_equal(plan_build(&in, &p), 0);
 	assert_true(p.links[0].v4.usable);
 	assert_true(p.links[0].v4.gateway_learned);
@@ -458,7 +458,7 @@ test_learn_gateway(void **state)
 	    "198.18.1.254");
 	plan_free(&p);
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 /* An interface that is absent or administratively down has no nexthop,
@@ -487,7 +487,7 @@ test_absent_interface(void **state)
 	assert_int_equal(group(&p)->nmembers, 1);
 	plan_free(&p);
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 /* Objects of others are not ours; ours are. */
@@ -536,16 +536,16 @@ add_lo_lan(struct kstate *s, const char *lan_addr)
 	strcpy(l.ifname, "lo");
 	l.flags = IFF_UP | IFF_RUNNING | IFF_LOOPBACK;
 	l.carrier = true;
-	assert_int_equal(kstate_add_link(s, &l), 0);
+	assert_int_equal(kobj_add_link(s, &l), 0);
 	l.ifindex = 40;
 	strcpy(l.ifname, "lan0");
 	l.flags = IFF_UP | IFF_RUNNING;
-	assert_int_equal(kstate_add_link(s, &l), 0);
+	assert_int_equal(kobj_add_link(s, &l), 0);
 	if (!lan_addr)
 		return;
 	a.ifindex = 40;
 	assert_int_equal(prefix_parse(lan_addr, &a.local), 0);
-	assert_int_equal(kstate_add_addr(s, &a), 0);
+	assert_int_equal(kobj_add_addr(s, &a), 0);
 }
 
 static const struct kroute *
@@ -629,7 +629,7 @@ test_own_source(void **state)
 		    "net/ipv4/fib_multipath_hash_policy"), !cases[i].src);
 		plan_free(&p);
 		conf_free(c);
-		kstate_clear(&obs);
+		kobj_clear(&obs);
 	}
 }
 
@@ -656,7 +656,7 @@ test_golden_own_source(void **state)
 	free(text);
 	plan_free(&p);
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 /* An explicit local-source that is also own-source is the admin's. */
@@ -683,7 +683,7 @@ test_own_source_not_owned(void **state)
 		struct plan_input in = { 0 };
 		struct plan p;
 
-		assert_int_equal(kstate_add_addr(&obs, &a), 0);
+		assert_int_equal(kobj_add_addr(&obs, &a), 0);
 		in.conf = c;
 		in.obs = &obs;
 		assert_int_equal(plan_build(&in, &p), 0);
@@ -691,12 +691,12 @@ test_own_source_not_owned(void **state)
 		assert_false(p.own_source4);
 		assert_true(addr_eq(&p.local_source4, &a.local.addr));
 		plan_free(&p);
-		kstate_del_addr(&obs, &a);
+		kobj_del_addr(&obs, &a);
 	}
 	a.ifindex = 1;
 	assert_true(plan_owns_addr(c, &obs, &a));
 	conf_free(c);
-	kstate_clear(&obs);
+	kobj_clear(&obs);
 }
 
 int

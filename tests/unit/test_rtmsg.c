@@ -360,11 +360,11 @@ test_roundtrip_route(void **state)
 		print_message("route: %s\n", cases[i].name);
 		rtmsg_route(mbuf.b, RTM_NEWROUTE, 0, i, &cases[i].r);
 		assert_int_equal(rtmsg_parse_route(&mbuf.align, &out), 0);
-		assert_true(kroute_eq(&out, &cases[i].r));
+		assert_true(kobj_route_eq(&out, &cases[i].r));
 		assert_int_equal(out.flags, cases[i].r.flags);
 		/* one field off must not compare equal */
 		out.priority++;
-		assert_false(kroute_eq(&out, &cases[i].r));
+		assert_false(kobj_route_eq(&out, &cases[i].r));
 	}
 }
 
@@ -425,9 +425,9 @@ test_roundtrip_rule(void **state)
 		print_message("rule: %s\n", cases[i].name);
 		rtmsg_rule(mbuf.b, RTM_NEWRULE, 0, i, &cases[i].r);
 		assert_int_equal(rtmsg_parse_rule(&mbuf.align, &out), 0);
-		assert_true(krule_eq(&out, &cases[i].r));
+		assert_true(kobj_rule_eq(&out, &cases[i].r));
 		out.protocol++;
-		assert_false(krule_eq(&out, &cases[i].r));
+		assert_false(kobj_rule_eq(&out, &cases[i].r));
 	}
 }
 
@@ -484,11 +484,11 @@ test_roundtrip_nh(void **state)
 		print_message("nh %u\n", cases[i].id);
 		rtmsg_nh(mbuf.b, RTM_NEWNEXTHOP, 0, i, &cases[i]);
 		assert_int_equal(rtmsg_parse_nh(&mbuf.align, &out), 0);
-		assert_true(knh_eq(&out, &cases[i]));
+		assert_true(kobj_nh_eq(&out, &cases[i]));
 		assert_int_equal(out.idle_timer_s, cases[i].idle_timer_s);
 		if (out.is_group) {
 			out.members[out.nmembers - 1].weight ^= 1;
-			assert_false(knh_eq(&out, &cases[i]));
+			assert_false(kobj_nh_eq(&out, &cases[i]));
 		}
 	}
 }
