@@ -166,11 +166,14 @@ describe(const struct reconcile_op *op, char *buf, size_t len)
 		    prefix_str(&r->dst, a) : "default", r->table);
 		break;
 	case RECONCILE_RULE:
-		snprintf(buf, len, "rule %s%s%s%u pref %u",
-		    ru->src.addr.family ? "from " : "",
-		    ru->src.addr.family ? prefix_str(&ru->src, a) : "",
-		    ru->src.addr.family ? " lookup " : "lookup ", ru->table,
-		    ru->priority);
+		if (!ru->src.addr.family)
+			strcpy(a, "all");
+		else if (ru->src.len == addr_len(&ru->src.addr) * 8)
+			addr_str(&ru->src.addr, a);
+		else
+			prefix_str(&ru->src, a);
+		snprintf(buf, len, "rule from %s lookup %u pref %u", a,
+		    ru->table, ru->priority);
 		break;
 	}
 	return buf;
