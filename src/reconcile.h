@@ -95,7 +95,8 @@ int reconcile_inverse(const struct reconcile_ops *ops, unsigned int k,
  * applied without it (pure). *out is a new state (the caller clears it).
  * A refused write keeps have's version of the object in out, or, where
  * have has none, drops it: an address, a rule, a route just so; a single
- * nexthop with its place in groups and the routes using it. A refused
+ * nexthop with its place in groups and the routes using it; and the rules
+ * of a table this leaves empty (no rule may point at one). A refused
  * removal keeps the object as have holds it. A group's change, or a
  * nexthop whose drop would empty a group, is not attributable: -ENOENT,
  * nothing can be applied without it. 0, -ENOENT or -ENOMEM.
