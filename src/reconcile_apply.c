@@ -218,7 +218,9 @@ apply_round(struct rt *rt, const struct conf *c, const struct kstate *want,
 		    sizeof(what)), strerror(-err));
 		st->without++;
 		rc = 1;
-	}
+	} else if (rc == -ELOOP)
+		log_warnx("reconcile: still refused after going without %u "
+		    "objects: stopping here until the retry", st->without);
 	reconcile_ops_free(&ops);
 	return rc;
 }
