@@ -370,6 +370,124 @@ reconcile_diff(const struct conf *c, const struct kstate *have,
 	return d.err;
 }
 
+/* Is nexthop id the only member of a group of s? Dropping it would
+ * empty the group, and the routes through it would go. */
+static bool
+sole_member(const struct kstate *s, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nnhs; i++)
+		if (s->nhs[i].is_group && s->nhs[i].nmembers == 1 &&
+		    s->nhs[i].members[0].id == id)
+			return true;
+	return false;
+}
+
+static bool
+has_table(const struct kstate *s, uint32_t table)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nroutes; i++)
+		if (s->routes[i].table == table)
+			return true;
+	return false;
+}
+
+/* The rules of out that looked up a table of want that out left empty
+ * go too: no rule may point at an empty table. */
+static void
+drop_orphan_rules(const struct kstate *want, struct kstate *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < out->nrules;)
+		if (out->rules[i].action == KRULE_LOOKUP &&
+		    has_table(want, out->rules[i].table) &&
+		    !has_table(out, out->rules[i].table))
+			kobj_del_rule(out, &out->rules[i]);
+		else
+			i++;
+}
+
+/* A write of op's object failed: out keeps have's version of it, or,
+ * where have has none, goes without it (a nexthop with its memberships
+ * and the routes using it). */
+static int
+without_write(const struct kstate *have, struct kstate *out,
+    const struct reconcile_op *op)
+{
+	const struct kroute *r;
+	const struct knh *n;
+
+	switch (op->obj) {
+	case RECONCILE_ADDR:
+		kobj_del_addr(out, &op->o.addr);
+		return 0;
+	case RECONCILE_RULE:
+		kobj_del_rule(out, &op->o.rule);
+		return 0;
+	case RECONCILE_ROUTE:
+		if ((r = kobj_find_route(have, &op->o.route)))
+			return kobj_add_route(out, r);
+		kobj_del_route(out, &op->o.route);
+		return 0;
+	case RECONCILE_NH:
+		if (op->o.nh.is_group)
+			return -ENOENT;	/* the failover itself */
+		n = kobj_find_nh(have, op->o.nh.id);
+		if (n && !kind_changes(n, &op->o.nh))
+			return kobj_add_nh(out, n);
+		if (sole_member(out, op->o.nh.id))
+			return -ENOENT;
+		kobj_drop_nh(out, op->o.nh.id);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* A removal failed: out keeps the object as have holds it. */
+static int
+without_del(const struct kstate *have, struct kstate *out,
+    const struct reconcile_op *op)
+{
+	const struct kroute *r;
+	const struct knh *n;
+
+	switch (op->obj) {
+	case RECONCILE_ADDR:
+		return kobj_add_addr(out, &op->o.addr);
+	case RECONCILE_RULE:
+		return kobj_add_rule(out, &op->o.rule);
+	case RECONCILE_ROUTE:
+		r = kobj_find_route(have, &op->o.route);
+		return kobj_add_route(out, r ? r : &op->o.route);
+	case RECONCILE_NH:
+		n = kobj_find_nh(have, op->o.nh.id);
+		return kobj_add_nh(out, n ? n : &op->o.nh);
+	}
+	return -ENOENT;
+}
+
+int
+reconcile_without(const struct kstate *have, const struct kstate *want,
+    const struct reconcile_op *failed, struct kstate *out)
+{
+	int rc;
+
+	if ((rc = copy_state(out, want)) == 0)
+		rc = failed->implicit ? -ENOENT :
+		    failed->cmd == RECONCILE_DEL ?
+		    without_del(have, out, failed) :
+		    without_write(have, out, failed);
+	if (rc == 0)
+		drop_orphan_rules(want, out);
+	if (rc < 0)
+		kobj_clear(out);
+	return rc;
+}
+
 /* The op that undoes op. */
 static void
 invert(const struct reconcile_op *op, struct reconcile_op *inv)

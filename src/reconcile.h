@@ -52,6 +52,8 @@ struct reconcile_op {
 };
 
 #define RECONCILE_FOREIGN_TABLES 8
+#define RECONCILE_ROUNDS 4	/* applies of one plan, each without one
+				 * more refused object */
 
 struct reconcile_ops {
 	struct reconcile_op *ops;
@@ -88,6 +90,20 @@ int reconcile_diff(const struct conf *c, const struct kstate *have,
 int reconcile_inverse(const struct reconcile_ops *ops, unsigned int k,
     struct reconcile_ops *out);
 
+/*
+ * want without what the failed op would have written, for the rest to be
+ * applied without it (pure). *out is a new state (the caller clears it).
+ * A refused write keeps have's version of the object in out, or, where
+ * have has none, drops it: an address, a rule, a route just so; a single
+ * nexthop with its place in groups and the routes using it; and the rules
+ * of a table this leaves empty (no rule may point at one). A refused
+ * removal keeps the object as have holds it. A group's change, or a
+ * nexthop whose drop would empty a group, is not attributable: -ENOENT,
+ * nothing can be applied without it. 0, -ENOENT or -ENOMEM.
+ */
+int reconcile_without(const struct kstate *have, const struct kstate *want,
+    const struct reconcile_op *failed, struct kstate *out);
+
 void reconcile_ops_free(struct reconcile_ops *ops);
 
 /* What op does to a kernel mirror (pure). 0 or -ENOMEM. */
@@ -97,13 +113,17 @@ struct reconcile_stats {
 	unsigned int added, replaced, deleted, errors;
 	unsigned int foreign;	/* routes of others found in our tables */
 	bool rolled_back;	/* an op failed: what was sent was undone */
+	unsigned int without;	/* refused objects applied without */
 };
 
 /*
  * Apply p. obs is updated with every request that succeeded (the event
- * stream confirms them later). Stops at the first request that fails and
- * undoes what it sent before. Returns 0, or -EIO when a request failed or
- * a planned object was refused: the caller retries later.
+ * stream confirms them later). At the first request that fails it undoes
+ * what it sent before, then applies the plan without the refused object
+ * (reconcile_without), at most RECONCILE_ROUNDS times, so one refusal
+ * does not hold back every other change. Returns 0, or -EIO when a
+ * request failed or a planned object was refused: the caller retries the
+ * whole plan later.
  */
 int reconcile_apply(struct rt *rt, const struct conf *c, const struct plan *p,
     struct kstate *obs, struct reconcile_stats *st);

@@ -4,8 +4,9 @@
 # Fault injection (issue 7, item 3): uplinkd killed in the middle of a burst
 # of reconciles, an uplink interface deleted and re-created, addresses
 # removed and changed, a thousand carrier flaps, a netlink event overflow
-# (ENOBUFS), a routing table already used by someone else, and a reload
-# that cannot be applied. Each test builds its own network.
+# (ENOBUFS), a routing table already used by someone else, a request the
+# kernel keeps refusing, and a reload that cannot be applied. Each test
+# builds its own network.
 #
 #   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 198.18.1.2 -- cust [${P}isp1] --.
 #                              uplinkd   wan2 198.18.2.2 -- cust [${P}isp2] ---+-- ${P}inet
@@ -307,6 +308,56 @@ keep_talking() {
 	run which_isp host "$SERVER1" 198.18.2.77
 	[[ $output == 2 ]]
 	kill -0 "$UPLINKD_PID"
+}
+
+@test "a rule the kernel refuses does not hold back another link's failover" {
+	sim_up --lan
+	local dir start ms
+	dir=$(helpers_tmp)
+	# while $dir/refuse exists, the kernel refuses every new rule for
+	# isp1's table 1001 (nlfault.so sends it with a family no rule code
+	# knows: a real error ACK)
+	cat >"$dir/wrap" <<-EOF
+	#!/bin/sh
+	exec env LD_PRELOAD=$BUILD/tests/tools/nlfault.so \\
+	    NLFAULT_REFUSE_TABLE=1001 NLFAULT_REFUSE_FILE=$dir/refuse \\
+	    ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" "\$@"
+	EOF
+	chmod +x "$dir/wrap"
+	UPLINKD_WRAP=$dir/wrap start_uplinkd "$CONF2"
+	wait_until 6000 both_up_logged
+	touch "$dir/refuse"
+	# isp1 moves to a new address (make before break, isp1 stays up): its
+	# new rule is needed, and refused
+	in_host sysctl -qw net.ipv4.conf.wan1.promote_secondaries=1
+	in_host ip addr add 198.18.1.77/24 dev wan1
+	in_host ip addr del 198.18.1.2/24 dev wan1
+	in_host ip route replace default via 198.18.1.1 dev wan1 metric 101
+	wait_until 3000 grep -q "the kernel refuses rule from 198.18.1.77 lookup 1001 .*; applying the rest without it" "$UPLINKD_LOG"
+	wait_until 3000 eval 'in_host ip route show table 1001 | grep -q "src 198.18.1.77"'
+	! rules | grep -q "from 198.18.1.77 lookup 1001" || false
+	wait_until 10000 both_up_logged
+	# isp2 dies silently: it leaves the group all the same
+	start=$(now_us)
+	sim cut 2
+	wait_until 2000 not_in_group 1000002
+	ms=$(elapsed_ms_since "$start")
+	echo "# isp2 out of the group $ms ms after its cut, isp1's rule refused" >&3
+	# and it stays out (not put back by an undo, nor by a retry)
+	local i
+	for ((i = 0; i < 10; i++)); do
+		group_lacks 1000002
+		sleep 0.2
+	done
+	in_group 1000001
+	run which_isp host "$SERVER1"
+	[[ $output == 1 ]]
+	# the kernel accepts the rule again: the backoff retry adds it
+	rm "$dir/refuse"
+	wait_until 40000 eval 'rules | grep -q "from 198.18.1.77 lookup 1001"'
+	not_in_group 1000002
+	echo "# $(grep -c "the kernel refuses rule" "$UPLINKD_LOG") refusals logged, the first:" >&3
+	echo "# $(grep -m1 "the kernel refuses rule" "$UPLINKD_LOG")" >&3
 }
 
 @test "a table already used by someone else: a clear error, its routes untouched, retried with backoff" {

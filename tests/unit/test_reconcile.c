@@ -8,7 +8,8 @@
  * where a link that stays up has no default route, or a rule points at an
  * empty table), kind changes (delete, then add), adoption of uplinkd's own
  * leftovers after kill -9, and rollback (the inverse of ops 0..k-1 gives
- * the state back).
+ * the state back). The simulated kernel is reconcile_sim.c, shared with
+ * test_reconcile_refuse.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,157 +26,8 @@
 #include "conf.h"
 #include "plan.h"
 #include "reconcile.h"
+#include "reconcile_sim.h"
 #include "testutil.h"
-
-#define PROTO	250	/* the default route-protocol */
-#define NHBASE	1000000	/* the default nexthop-id-base */
-#define TBASE	1000	/* the default table-base */
-
-static const char two[] =
-    "link isp1 { interface = wan1\n gateway = 198.18.1.1 }\n"
-    "link isp2 { interface = wan2\n gateway = 198.18.2.1 }\n";
-static const char three[] =
-    "link isp1 { interface = wan1\n gateway = 198.18.1.1 }\n"
-    "link isp2 { interface = wan2\n gateway = 198.18.2.1 }\n"
-    "link isp3 { interface = wan3\n gateway = 198.18.3.1\n weight = 2 }\n";
-
-/* lo (ifindex 1) and wan1..wan3 (ifindex 11..13), 198.18.K.2/24. */
-static void
-host(struct kstate *s)
-{
-	struct klink l = { 0 };
-	struct kaddr a = { 0 };
-	char buf[32];
-	unsigned int k;
-
-	kobj_init(s);
-	l.ifindex = 1;
-	strcpy(l.ifname, "lo");
-	l.flags = IFF_UP | IFF_RUNNING | IFF_LOOPBACK;
-	l.carrier = true;
-	assert_int_equal(kobj_add_link(s, &l), 0);
-	for (k = 1; k <= 3; k++) {
-		l.ifindex = 10 + k;
-		snprintf(l.ifname, sizeof(l.ifname), "wan%u", k);
-		l.flags = IFF_UP | IFF_RUNNING;
-		assert_int_equal(kobj_add_link(s, &l), 0);
-		a.ifindex = l.ifindex;
-		snprintf(buf, sizeof(buf), "198.18.%u.2/24", k);
-		a.local = P(buf);
-		assert_int_equal(kobj_add_addr(s, &a), 0);
-	}
-}
-
-static void
-merge(struct kstate *s, const struct kstate *k)
-{
-	unsigned int i;
-
-	for (i = 0; i < k->naddrs; i++)
-		assert_int_equal(kobj_add_addr(s, &k->addrs[i]), 0);
-	for (i = 0; i < k->nroutes; i++)
-		assert_int_equal(kobj_add_route(s, &k->routes[i]), 0);
-	for (i = 0; i < k->nrules; i++)
-		assert_int_equal(kobj_add_rule(s, &k->rules[i]), 0);
-	for (i = 0; i < k->nnhs; i++)
-		assert_int_equal(kobj_add_nh(s, &k->nhs[i]), 0);
-}
-
-/*
- * The plan for conf text with each link's health from h ('u' up, 'd'
- * down, '?' unknown; one per link), on the host; also merged into *have
- * when have is not NULL (the kernel after uplinkd applied it).
- */
-static void
-planned(const char *text, const char *h, struct plan *p, struct conf **cp,
-    struct kstate *have)
-{
-	struct plan_link_in in_links[8];
-	struct plan_input in = { 0 };
-	struct kstate obs;
-	struct conf *c;
-	unsigned int i;
-
-	c = conf_load_buf("test.conf", text, stderr);
-	assert_non_null(c);
-	memset(in_links, 0, sizeof(in_links));
-	for (i = 0; i < c->nlinks; i++)
-		in_links[i].health4 = h[i] == 'u' ? HEALTH_UP :
-		    h[i] == 'd' ? HEALTH_DOWN : HEALTH_UNKNOWN;
-	host(&obs);
-	in.conf = c;
-	in.obs = &obs;
-	in.links = in_links;
-	assert_int_equal(plan_build(&in, p), 0);
-	kobj_clear(&obs);
-	if (have)
-		merge(have, &p->k);
-	if (cp)
-		*cp = c;
-	else
-		conf_free(c);
-}
-
-/* s after ops 0..k-1 (what the applier does with the mirror). */
-static void
-play(struct kstate *s, const struct reconcile_ops *ops, unsigned int k)
-{
-	unsigned int i;
-
-	for (i = 0; i < k && i < ops->nops; i++)
-		if (!ops->ops[i].implicit)
-			assert_int_equal(reconcile_effect(s,
-			    &ops->ops[i]), 0);
-}
-
-static void
-copy(struct kstate *dst, const struct kstate *src)
-{
-	unsigned int i;
-
-	kobj_init(dst);
-	for (i = 0; i < src->nlinks; i++)
-		assert_int_equal(kobj_add_link(dst, &src->links[i]), 0);
-	merge(dst, src);
-}
-
-/* a's routes, rules, nexthops and addresses are all in b, equal. */
-static bool
-within(const struct kstate *a, const struct kstate *b)
-{
-	const struct kroute *r;
-	const struct knh *n;
-	unsigned int i, j;
-
-	for (i = 0; i < a->nroutes; i++)
-		if (!(r = kobj_find_route(b, &a->routes[i])) ||
-		    !kobj_route_eq(r, &a->routes[i]))
-			return false;
-	for (i = 0; i < a->nrules; i++)
-		if (!kobj_has_rule(b, &a->rules[i]))
-			return false;
-	for (i = 0; i < a->nnhs; i++)
-		if (!(n = kobj_find_nh(b, a->nhs[i].id)) ||
-		    !kobj_nh_eq(n, &a->nhs[i]))
-			return false;
-	for (i = 0; i < a->naddrs; i++) {
-		for (j = 0; j < b->naddrs; j++)
-			if (b->addrs[j].ifindex == a->addrs[i].ifindex &&
-			    prefix_eq(&b->addrs[j].local, &a->addrs[i].local))
-				break;
-		if (j == b->naddrs)
-			return false;
-	}
-	return true;
-}
-
-static bool
-same_state(const struct kstate *a, const struct kstate *b)
-{
-	return a->nroutes == b->nroutes && a->nrules == b->nrules &&
-	    a->nnhs == b->nnhs && a->naddrs == b->naddrs &&
-	    within(a, b) && within(b, a);
-}
 
 /* Is the object of op uplinkd's (by the same rules as the diff's)? */
 static bool
@@ -196,33 +48,6 @@ op_owned(const struct conf *c, const struct kstate *have,
 	return false;
 }
 
-/* The kernel's constraints on op (at state s): what a nexthop group or a
- * route refers to exists, and a nexthop is deleted only when nothing
- * refers to it (else the kernel deletes more than asked). */
-static void
-assert_refs(const struct kstate *s, const struct reconcile_op *op)
-{
-	unsigned int i, j;
-
-	if (op->obj == RECONCILE_NH && op->cmd == RECONCILE_DEL) {
-		for (i = 0; i < s->nroutes; i++)
-			assert_int_not_equal(s->routes[i].nhid, op->o.nh.id);
-		for (i = 0; i < s->nnhs; i++)
-			for (j = 0; j < s->nhs[i].nmembers; j++)
-				assert_int_not_equal(s->nhs[i].members[j].id,
-				    op->o.nh.id);
-		return;
-	}
-	if (op->cmd == RECONCILE_DEL)
-		return;
-	if (op->obj == RECONCILE_NH)
-		for (i = 0; i < op->o.nh.nmembers; i++)
-			assert_non_null(kobj_find_nh(s,
-			    op->o.nh.members[i].id));
-	if (op->obj == RECONCILE_ROUTE && op->o.route.nhid)
-		assert_non_null(kobj_find_nh(s, op->o.route.nhid));
-}
-
 /* A change of the plan, from before (NULL: nothing of uplinkd's yet) to
  * after. */
 struct transition {
@@ -237,14 +62,14 @@ static const char three_weights[] =
     "link isp3 { interface = wan3\n gateway = 198.18.3.1 }\n";
 
 static const struct transition transitions[] = {
-	{ "fresh start", NULL, NULL, two, "uu" },
-	{ "isp2 goes down", two, "uu", two, "ud" },
-	{ "isp2 comes back", two, "ud", two, "uu" },
-	{ "unknown to one up", two, "??", two, "ud" },
-	{ "all down: fail open", two, "ud", two, "dd" },
-	{ "a link added", two, "uu", three, "uuu" },
-	{ "a link removed", three, "uuu", two, "uu" },
-	{ "weights changed", three, "uuu", three_weights, "uuu" },
+	{ "fresh start", NULL, NULL, sim_two, "uu" },
+	{ "isp2 goes down", sim_two, "uu", sim_two, "ud" },
+	{ "isp2 comes back", sim_two, "ud", sim_two, "uu" },
+	{ "unknown to one up", sim_two, "??", sim_two, "ud" },
+	{ "all down: fail open", sim_two, "ud", sim_two, "dd" },
+	{ "a link added", sim_two, "uu", sim_three, "uuu" },
+	{ "a link removed", sim_three, "uuu", sim_two, "uu" },
+	{ "weights changed", sim_three, "uuu", three_weights, "uuu" },
 };
 #define NTRANSITIONS (sizeof(transitions) / sizeof(transitions[0]))
 
@@ -255,22 +80,12 @@ setup(const struct transition *t, struct kstate *have, struct plan *want,
 {
 	struct plan before;
 
-	host(have);
+	sim_host(have);
 	if (t->conf_before) {
-		planned(t->conf_before, t->h_before, &before, NULL, have);
+		sim_planned(t->conf_before, t->h_before, &before, NULL, have);
 		plan_free(&before);
 	}
-	planned(t->conf_after, t->h_after, want, c, NULL);
-}
-
-static void
-teardown(struct kstate *have, struct plan *want, struct conf *c,
-    struct reconcile_ops *ops)
-{
-	reconcile_ops_free(ops);
-	plan_free(want);
-	conf_free(c);
-	kobj_clear(have);
+	sim_planned(t->conf_after, t->h_after, want, c, NULL);
 }
 
 /* Played, the ops give want; a second diff is empty. */
@@ -289,14 +104,14 @@ test_converges(void **state)
 		assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
 		assert_int_not_equal(ops.nops, 0);
 		assert_int_equal(ops.refused, 0);
-		copy(&s, &have);
-		play(&s, &ops, ops.nops);
-		assert_true(within(&want.k, &s));
+		sim_copy(&s, &have);
+		sim_play(&s, &ops, ops.nops);
+		assert_true(sim_within(&want.k, &s));
 		assert_int_equal(reconcile_diff(c, &s, &want.k, &again), 0);
 		assert_int_equal(again.nops, 0);
 		reconcile_ops_free(&again);
 		kobj_clear(&s);
-		teardown(&have, &want, c, &ops);
+		sim_teardown(&have, &want, c, &ops);
 	}
 }
 
@@ -314,21 +129,21 @@ test_adoption(void **state)
 	const struct reconcile_op *op;
 	unsigned int i;
 
-	host(&have);
-	planned(two, "uu", &before, NULL, &have);
+	sim_host(&have);
+	sim_planned(sim_two, "uu", &before, NULL, &have);
 	plan_free(&before);
-	planned(two, "uu", &want, &c, NULL);
+	sim_planned(sim_two, "uu", &want, &c, NULL);
 	assert_int_equal(want.k.naddrs, 1);	/* own-source on lo */
 	assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
 	assert_int_equal(ops.nops, 0);
 	assert_int_equal(ops.refused, 0);
-	teardown(&have, &want, c, &ops);
+	sim_teardown(&have, &want, c, &ops);
 
 	/* the stale state of a three-link config, isp3 up */
-	host(&have);
-	planned(three, "uuu", &before, NULL, &have);
+	sim_host(&have);
+	sim_planned(sim_three, "uuu", &before, NULL, &have);
 	plan_free(&before);
-	planned(two, "ud", &want, &c, NULL);
+	sim_planned(sim_two, "ud", &want, &c, NULL);
 	assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
 	assert_int_equal(ops.refused, 0);
 	for (i = 0; i < ops.nops; i++) {
@@ -347,12 +162,12 @@ test_adoption(void **state)
 		if (op->cmd == RECONCILE_DEL && op->obj == RECONCILE_RULE)
 			assert_false(kobj_has_rule(&want.k, &op->o.rule));
 	}
-	copy(&s, &have);
-	play(&s, &ops, ops.nops);
-	assert_true(within(&want.k, &s));
+	sim_copy(&s, &have);
+	sim_play(&s, &ops, ops.nops);
+	assert_true(sim_within(&want.k, &s));
 	assert_null(kobj_find_nh(&s, NHBASE + 3));	/* isp3's, gone */
 	kobj_clear(&s);
-	teardown(&have, &want, c, &ops);
+	sim_teardown(&have, &want, c, &ops);
 }
 
 static struct kroute
@@ -402,7 +217,7 @@ add_foreign(struct kstate *have, const struct plan *want,
 	n = *kobj_find_nh(&want->k, NHBASE + 2);	/* a planned id */
 	n.protocol = RTPROT_STATIC;
 	assert_int_equal(kobj_add_nh(foreign, &n), 0);
-	merge(have, foreign);
+	sim_merge(have, foreign);
 }
 
 /* ops touch nothing of foreign (uplinkd's own routes in a table that
@@ -451,10 +266,10 @@ test_ownership(void **state)
 	struct conf *c;
 	unsigned int i;
 
-	host(&have);
-	planned(two, "ud", &before, NULL, &have);
+	sim_host(&have);
+	sim_planned(sim_two, "ud", &before, NULL, &have);
 	plan_free(&before);
-	planned(two, "uu", &want, &c, NULL);
+	sim_planned(sim_two, "uu", &want, &c, NULL);
 	add_foreign(&have, &want, &foreign);
 	/* uplinkd's default of table 1001 is gone: the table is others' */
 	gone = foreign_route(TBASE + 1, "0.0.0.0/0");
@@ -468,9 +283,9 @@ test_ownership(void **state)
 	assert_int_equal(ops.refused_nh_protocol, RTPROT_STATIC);
 	assert_int_equal(ops.foreign, 2);
 	assert_int_equal(ops.nforeign_tables, 2);
-	copy(&s, &have);
-	play(&s, &ops, ops.nops);
-	assert_true(within(&foreign, &s));
+	sim_copy(&s, &have);
+	sim_play(&s, &ops, ops.nops);
+	assert_true(sim_within(&foreign, &s));
 	kobj_clear(&s);
 	reconcile_ops_free(&ops);
 
@@ -478,14 +293,14 @@ test_ownership(void **state)
 	kobj_init(&none);
 	assert_int_equal(reconcile_diff(c, &have, &none, &ops), 0);
 	assert_untouched(&ops, &foreign);
-	copy(&s, &have);
+	sim_copy(&s, &have);
 	for (i = 0; i < ops.nops; i++) {
 		/* in order: nothing is deleted while in use */
 		assert_false(ops.ops[i].implicit);
-		assert_refs(&s, &ops.ops[i]);
+		sim_assert_refs(&s, &ops.ops[i]);
 		assert_int_equal(reconcile_effect(&s, &ops.ops[i]), 0);
 	}
-	assert_true(within(&foreign, &s));
+	assert_true(sim_within(&foreign, &s));
 	for (i = 0; i < s.nroutes; i++)
 		assert_false(plan_owns_route(c, &s.routes[i]));
 	for (i = 0; i < s.nrules; i++)
@@ -495,57 +310,7 @@ test_ownership(void **state)
 	assert_int_equal(s.naddrs, 3);	/* the wans' */
 	kobj_clear(&s);
 	kobj_clear(&foreign);
-	teardown(&have, &want, c, &ops);
-}
-
-/* Is a default route of table in s? */
-static bool
-has_default(const struct kstate *s, uint32_t table)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nroutes; i++)
-		if (s->routes[i].table == table && s->routes[i].dst.len == 0)
-			return true;
-	return false;
-}
-
-static bool
-table_empty(const struct kstate *s, uint32_t table)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nroutes; i++)
-		if (s->routes[i].table == table)
-			return false;
-	return true;
-}
-
-/* The invariants of every intermediate state s: each table whose default
- * is in have and want keeps it (the per-link tables of links that stay,
- * and the balanced one); no rule of uplinkd's points at an empty table of
- * its range. */
-static void
-assert_never_routeless(const struct conf *c, const struct kstate *have,
-    const struct kstate *want, const struct kstate *s, unsigned int step)
-{
-	unsigned int t, i;
-
-	for (t = c->table_base; t <= c->table_base + 3; t++)
-		if (has_default(have, t) && has_default(want, t) &&
-		    !has_default(s, t))
-			fail_msg("after op %u: table %u has no default", step,
-			    t);
-	for (i = 0; i < s->nrules; i++) {
-		const struct krule *r = &s->rules[i];
-
-		if (plan_owns_rule(c, r) && r->action == KRULE_LOOKUP &&
-		    r->table >= c->table_base &&
-		    r->table <= c->table_base + CONF_MAX_LINKS &&
-		    table_empty(s, r->table))
-			fail_msg("after op %u: a rule points at empty table "
-			    "%u", step, r->table);
-	}
+	sim_teardown(&have, &want, c, &ops);
 }
 
 /* New before old: at no point is the host without a default route for a
@@ -564,16 +329,16 @@ test_ordering(void **state)
 		print_message("%s\n", transitions[t].name);
 		setup(&transitions[t], &have, &want, &c);
 		assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
-		copy(&s, &have);
+		sim_copy(&s, &have);
 		for (i = 0; i < ops.nops; i++) {
 			assert_false(ops.ops[i].implicit);
-			assert_refs(&s, &ops.ops[i]);
-			play(&s, &ops, 0);
+			sim_assert_refs(&s, &ops.ops[i]);
+			sim_play(&s, &ops, 0);
 			assert_int_equal(reconcile_effect(&s, &ops.ops[i]), 0);
-			assert_never_routeless(c, &have, &want.k, &s, i);
+			sim_assert_never_routeless(c, &have, &want.k, &s, i);
 		}
 		kobj_clear(&s);
-		teardown(&have, &want, c, &ops);
+		sim_teardown(&have, &want, c, &ops);
 	}
 }
 
@@ -587,10 +352,10 @@ kind_setup(enum kind_case k, struct kstate *have, struct plan *want,
 	struct plan before;
 	struct knh n;
 
-	host(have);
-	planned(two, "uu", &before, NULL, have);
+	sim_host(have);
+	sim_planned(sim_two, "uu", &before, NULL, have);
 	plan_free(&before);
-	planned(two, "uu", want, c, NULL);
+	sim_planned(sim_two, "uu", want, c, NULL);
 	memset(&n, 0, sizeof(n));
 	n.protocol = PROTO;
 	switch (k) {
@@ -647,19 +412,19 @@ test_kind_change(void **state)
 				    "kinds", i, id);
 		}
 		assert_true(del < add && add < ops.nops);
-		copy(&s, &have);
+		sim_copy(&s, &have);
 		for (i = 0; i < ops.nops; i++) {
 			if (i != del && !ops.ops[i].implicit)
-				assert_refs(&s, &ops.ops[i]);
-			play(&s, &ops, 0);
+				sim_assert_refs(&s, &ops.ops[i]);
+			sim_play(&s, &ops, 0);
 			if (!ops.ops[i].implicit)
 				assert_int_equal(reconcile_effect(&s,
 				    &ops.ops[i]), 0);
 		}
-		assert_true(within(&want.k, &s));
-		assert_true(has_default(&s, TBASE));
+		assert_true(sim_within(&want.k, &s));
+		assert_true(sim_has_default(&s, TBASE));
 		kobj_clear(&s);
-		teardown(&have, &want, c, &ops);
+		sim_teardown(&have, &want, c, &ops);
 	}
 }
 
@@ -675,15 +440,15 @@ assert_rolls_back(const struct kstate *have, const struct reconcile_ops *ops)
 	for (k = 0; k <= ops->nops; k++) {
 		if (k < ops->nops && ops->ops[k].implicit)
 			continue;	/* not sent: cannot fail */
-		copy(&s, have);
-		play(&s, ops, k);
+		sim_copy(&s, have);
+		sim_play(&s, ops, k);
 		assert_int_equal(reconcile_inverse(ops, k, &inv), 0);
 		for (i = 0; i < inv.nops; i++) {
 			assert_false(inv.ops[i].implicit);
-			assert_refs(&s, &inv.ops[i]);
+			sim_assert_refs(&s, &inv.ops[i]);
 			assert_int_equal(reconcile_effect(&s, &inv.ops[i]), 0);
 		}
-		if (!same_state(&s, have))
+		if (!sim_same(&s, have))
 			fail_msg("failure at op %u of %u: not rolled back", k,
 			    ops->nops);
 		reconcile_ops_free(&inv);
@@ -706,13 +471,13 @@ test_rollback(void **state)
 		setup(&transitions[t], &have, &want, &c);
 		assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
 		assert_rolls_back(&have, &ops);
-		teardown(&have, &want, c, &ops);
+		sim_teardown(&have, &want, c, &ops);
 	}
 	for (k = KIND_SINGLE_TO_GROUP; k <= KIND_BUCKETS; k++) {
 		kind_setup(k, &have, &want, &c, &id);
 		assert_int_equal(reconcile_diff(c, &have, &want.k, &ops), 0);
 		assert_rolls_back(&have, &ops);
-		teardown(&have, &want, c, &ops);
+		sim_teardown(&have, &want, c, &ops);
 	}
 }
 
