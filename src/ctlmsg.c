@@ -75,13 +75,74 @@ valid_role(const char *s)
 	    strcmp(s, "fault") == 0;
 }
 
+/* One member of the request object: *name and *has_link say what it
+ * held; the link and role are copied into out. */
+static int
+parse_member(struct ctl_request *out, const char *key, json_t *v,
+    const char **name, bool *has_link)
+{
+	if (strcmp(key, "cmd") == 0) {
+		if (!json_is_string(v))
+			return fail(out, -EINVAL, "\"cmd\" must be a string");
+		*name = json_string_value(v);
+	} else if (strcmp(key, "link") == 0) {
+		if (!json_is_string(v))
+			return fail(out, -EINVAL,
+			    "\"link\" must be a string");
+		if (!ctlmsg_valid_link(json_string_value(v)))
+			return fail(out, -EINVAL, "invalid link name");
+		strcpy(out->link, json_string_value(v));
+		*has_link = true;
+	} else if (strcmp(key, "role") == 0) {
+		if (!json_is_string(v) || !valid_role(json_string_value(v)))
+			return fail(out, -EINVAL, "\"role\" must be "
+			    "master, backup or fault");
+		strcpy(out->role, json_string_value(v));
+	} else
+		return fail(out, -EINVAL, "unknown member \"%.32s\"", key);
+	return 0;
+}
+
+/* The command named, and whether it got the link and role it takes. */
+static int
+check_cmd(struct ctl_request *out, const char *name, bool has_link)
+{
+	size_t i, k = NCMDS;
+
+	if (!name)
+		return fail(out, -EINVAL, "missing \"cmd\"");
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			k = i;
+	if (k == NCMDS)
+		return fail(out, -ENOTSUP, "unknown command \"%.32s\"", name);
+	out->cmd = cmds[k].cmd;
+	switch (cmds[k].link) {
+	case LINK_NONE:
+		if (has_link)
+			return fail(out, -EINVAL, "%s takes no link",
+			    cmds[k].name);
+		break;
+	case LINK_REQUIRED:
+		if (!has_link)
+			return fail(out, -EINVAL, "%s needs a link",
+			    cmds[k].name);
+		break;
+	case LINK_OPTIONAL:
+		break;
+	}
+	if ((out->cmd == CTL_HA) != (out->role[0] != '\0'))
+		return fail(out, -EINVAL, out->role[0] ? "%s takes no role" :
+		    "%s needs a role", cmds[k].name);
+	return 0;
+}
+
 int
 ctlmsg_parse(const char *line, size_t len, struct ctl_request *out)
 {
 	json_t *root = NULL, *v;
 	json_error_t jerr;
 	const char *key, *name = NULL;
-	size_t i, k = NCMDS;
 	bool has_link = false;
 	int rc;
 
@@ -101,75 +162,10 @@ ctlmsg_parse(const char *line, size_t len, struct ctl_request *out)
 		goto out;
 	}
 	json_object_foreach(root, key, v) {
-		if (strcmp(key, "cmd") == 0) {
-			if (!json_is_string(v)) {
-				rc = fail(out, -EINVAL,
-				    "\"cmd\" must be a string");
-				goto out;
-			}
-			name = json_string_value(v);
-		} else if (strcmp(key, "link") == 0) {
-			if (!json_is_string(v)) {
-				rc = fail(out, -EINVAL,
-				    "\"link\" must be a string");
-				goto out;
-			}
-			if (!ctlmsg_valid_link(json_string_value(v))) {
-				rc = fail(out, -EINVAL, "invalid link name");
-				goto out;
-			}
-			strcpy(out->link, json_string_value(v));
-			has_link = true;
-		} else if (strcmp(key, "role") == 0) {
-			if (!json_is_string(v) || !valid_role(
-			    json_string_value(v))) {
-				rc = fail(out, -EINVAL, "\"role\" must be "
-				    "master, backup or fault");
-				goto out;
-			}
-			strcpy(out->role, json_string_value(v));
-		} else {
-			rc = fail(out, -EINVAL, "unknown member \"%.32s\"",
-			    key);
+		if ((rc = parse_member(out, key, v, &name, &has_link)) < 0)
 			goto out;
-		}
 	}
-	if (!name) {
-		rc = fail(out, -EINVAL, "missing \"cmd\"");
-		goto out;
-	}
-	for (i = 0; i < NCMDS; i++)
-		if (strcmp(cmds[i].name, name) == 0)
-			k = i;
-	if (k == NCMDS) {
-		rc = fail(out, -ENOTSUP, "unknown command \"%.32s\"", name);
-		goto out;
-	}
-	out->cmd = cmds[k].cmd;
-	switch (cmds[k].link) {
-	case LINK_NONE:
-		if (has_link) {
-			rc = fail(out, -EINVAL, "%s takes no link",
-			    cmds[k].name);
-			goto out;
-		}
-		break;
-	case LINK_REQUIRED:
-		if (!has_link) {
-			rc = fail(out, -EINVAL, "%s needs a link",
-			    cmds[k].name);
-			goto out;
-		}
-		break;
-	case LINK_OPTIONAL:
-		break;
-	}
-	if ((out->cmd == CTL_HA) != (out->role[0] != '\0')) {
-		rc = fail(out, -EINVAL, out->role[0] ? "%s takes no role" :
-		    "%s needs a role", cmds[k].name);
-		goto out;
-	}
-	rc = 0;
+	rc = check_cmd(out, name, has_link);
 out:
 	json_decref(root);
 	if (rc < 0)

@@ -424,9 +424,9 @@ render_nat(struct rend *r)
 	free(lans);
 }
 
-static void
-render_decls(struct rend *r, const struct fw_objs *want,
-    const struct fw_objs *have)
+/* The hook of a base chain; NULL for a regular chain. */
+static const char *
+base_hook(const char *chain)
 {
 	static const char *const base[][2] = {
 		{ "prerouting", "type filter hook prerouting priority mangle" },
@@ -438,43 +438,99 @@ render_decls(struct rend *r, const struct fw_objs *want,
 		/* after NAT: sees the translated source */
 		{ "guard", "type filter hook postrouting priority 101" },
 	};
-	unsigned int i, j, secs;
+	unsigned int j;
+
+	for (j = 0; j < sizeof(base) / sizeof(base[0]); j++)
+		if (strcmp(base[j][0], chain) == 0)
+			return base[j][1];
+	return NULL;
+}
+
+/* A sticky set, sticky<fam>_<secs>_<policy>_<link>: per source and
+ * destination address of family fam, kept secs seconds. */
+static void
+put_sticky_set(struct rend *r, const char *name, int fam, unsigned int secs)
+{
+	fprintf(r->f, "add set " TBL " %s { type %s . %s; "
+	    "flags dynamic,timeout; timeout %us; size 65536; "
+	    "}\n", name,
+	    fam == 4 ? "ipv4_addr" : "ipv6_addr",
+	    fam == 4 ? "ipv4_addr" : "ipv6_addr", secs);
+}
+
+static void
+render_decl(struct rend *r, const struct fw_obj *o)
+{
+	const char *hook;
+	unsigned int secs;
+	int fam;
+
+	switch (o->type) {
+	case FW_OBJ_COUNTER:
+		fprintf(r->f, "add counter " TBL " %s\n", o->name);
+		break;
+	case FW_OBJ_SET:
+		sscanf(o->name, "sticky%d_%u", &fam, &secs);
+		put_sticky_set(r, o->name, fam, secs);
+		break;
+	case FW_OBJ_CHAIN:
+		if ((hook = base_hook(o->name)) != NULL)
+			fprintf(r->f, "add chain " TBL " %s { %s; "
+			    "policy accept; }\n", o->name, hook);
+		else
+			fprintf(r->f, "add chain " TBL " %s\n",
+			    o->name);
+		break;
+	}
+}
+
+/* An object of have that want has not: made sure to exist, then deleted. */
+static void
+render_delete(struct rend *r, const struct fw_obj *o)
+{
+	unsigned int secs;
 	int fam, off;
 
-	fputs("add table " TBL "\n", r->f);
-	for (i = 0; i < want->n; i++) {
-		const struct fw_obj *o = &want->v[i];
-
-		switch (o->type) {
-		case FW_OBJ_COUNTER:
-			fprintf(r->f, "add counter " TBL " %s\n", o->name);
+	switch (o->type) {
+	case FW_OBJ_CHAIN:
+		fprintf(r->f, "delete chain " TBL " %s\n", o->name);
+		break;
+	case FW_OBJ_COUNTER:
+		fprintf(r->f, "add counter " TBL " %s\n", o->name);
+		fprintf(r->f, "delete counter " TBL " %s\n", o->name);
+		break;
+	case FW_OBJ_SET:
+		/* only sets of ours, whose type the name tells */
+		off = 0;
+		if (sscanf(o->name, "sticky%d_%u_%n", &fam, &secs,
+		    &off) != 2 || off == 0 || (fam != 4 && fam != 6))
 			break;
-		case FW_OBJ_SET:
-			sscanf(o->name, "sticky%d_%u", &fam, &secs);
-			fprintf(r->f, "add set " TBL " %s { type %s . %s; "
-			    "flags dynamic,timeout; timeout %us; size 65536; "
-			    "}\n", o->name,
-			    fam == 4 ? "ipv4_addr" : "ipv6_addr",
-			    fam == 4 ? "ipv4_addr" : "ipv6_addr", secs);
-			break;
-		case FW_OBJ_CHAIN:
-			for (j = 0; j < sizeof(base) / sizeof(base[0]); j++)
-				if (strcmp(base[j][0], o->name) == 0)
-					break;
-			if (j < sizeof(base) / sizeof(base[0]))
-				fprintf(r->f, "add chain " TBL " %s { %s; "
-				    "policy accept; }\n", o->name, base[j][1]);
-			else
-				fprintf(r->f, "add chain " TBL " %s\n",
-				    o->name);
-			break;
-		}
+		put_sticky_set(r, o->name, fam, secs);
+		fprintf(r->f, "delete set " TBL " %s\n", o->name);
+		break;
 	}
+}
+
+static bool
+chain_going(const struct fw_objs *want, const struct fw_obj *o)
+{
+	return o->type == FW_OBJ_CHAIN &&
+	    !fw_objs_has(want, FW_OBJ_CHAIN, o->name);
+}
+
+static void
+render_decls(struct rend *r, const struct fw_objs *want,
+    const struct fw_objs *have)
+{
+	unsigned int i;
+
+	fputs("add table " TBL "\n", r->f);
+	for (i = 0; i < want->n; i++)
+		render_decl(r, &want->v[i]);
 	/* chains to remove: made sure to exist, emptied with the rest, so
 	 * that no rule refers to an object being deleted */
 	for (i = 0; have != NULL && i < have->n; i++)
-		if (have->v[i].type == FW_OBJ_CHAIN &&
-		    !fw_objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
+		if (chain_going(want, &have->v[i]))
 			fprintf(r->f, "add chain " TBL " %s\n",
 			    have->v[i].name);
 	for (i = 0; i < want->n; i++)
@@ -482,38 +538,79 @@ render_decls(struct rend *r, const struct fw_objs *want,
 			fprintf(r->f, "flush chain " TBL " %s\n",
 			    want->v[i].name);
 	for (i = 0; have != NULL && i < have->n; i++)
-		if (have->v[i].type == FW_OBJ_CHAIN &&
-		    !fw_objs_has(want, FW_OBJ_CHAIN, have->v[i].name))
+		if (chain_going(want, &have->v[i]))
 			fprintf(r->f, "flush chain " TBL " %s\n",
 			    have->v[i].name);
-	for (i = 0; have != NULL && i < have->n; i++) {
-		const struct fw_obj *o = &have->v[i];
+	for (i = 0; have != NULL && i < have->n; i++)
+		if (!fw_objs_has(want, have->v[i].type, have->v[i].name))
+			render_delete(r, &have->v[i]);
+}
 
-		if (fw_objs_has(want, o->type, o->name))
-			continue;
-		switch (o->type) {
-		case FW_OBJ_CHAIN:
-			fprintf(r->f, "delete chain " TBL " %s\n", o->name);
-			break;
-		case FW_OBJ_COUNTER:
-			fprintf(r->f, "add counter " TBL " %s\n", o->name);
-			fprintf(r->f, "delete counter " TBL " %s\n", o->name);
-			break;
-		case FW_OBJ_SET:
-			/* only sets of ours, whose type the name tells */
-			off = 0;
-			if (sscanf(o->name, "sticky%d_%u_%n", &fam, &secs,
-			    &off) != 2 || off == 0 || (fam != 4 && fam != 6))
-				break;
-			fprintf(r->f, "add set " TBL " %s { type %s . %s; "
-			    "flags dynamic,timeout; timeout %us; size 65536; "
-			    "}\n", o->name,
-			    fam == 4 ? "ipv4_addr" : "ipv6_addr",
-			    fam == 4 ? "ipv4_addr" : "ipv6_addr", secs);
-			fprintf(r->f, "delete set " TBL " %s\n", o->name);
-			break;
-		}
+/* Each link's mark chain, bypass's, and the chain that refuses. */
+static void
+render_marks(struct rend *r)
+{
+	const struct conf *c = r->c;
+	char name[FW_NAME_MAX];
+	unsigned int i;
+
+	for (i = 0; i < c->nlinks; i++) {
+		snprintf(name, sizeof(name), "mark_%s", c->links[i].name);
+		render_mark_chain(r, name, r->p->links[i].mark);
 	}
+	render_mark_chain(r, "bypass", r->bypass);
+	fw_rule(r, "unreachable", "meta l4proto tcp reject with tcp reset");
+	fw_rule(r, "unreachable", "reject with icmpx admin-prohibited");
+}
+
+/* The configured rules, then the policies they choose: the default over
+ * all links, each shared interface's bound_<link>, each pol_<name>. */
+static void
+render_choice(struct rend *r)
+{
+	const struct conf *c = r->c;
+	char name[FW_NAME_MAX];
+	unsigned int i, *all;
+
+	for (i = 0; i < c->nrules && r->err == 0; i++)
+		fw_render_conf_rule(r, &c->rules[i]);
+	fw_rule(r, "rules", "goto choose");
+
+	all = calloc(c->nlinks + 1, sizeof(*all));
+	if (all == NULL)
+		r->err = -ENOMEM;
+	for (i = 0; all != NULL && i < c->nlinks; i++)
+		all[i] = i;
+	if (r->err == 0)
+		fw_render_policy(r, "choose", "default", all, c->nlinks,
+		    c->balance, 0);
+	for (i = 0; all != NULL && i < c->nlinks && r->err == 0; i++)
+		if (iface_shared(c, i))
+			render_bound(r, i, all);
+	for (i = 0; i < c->npolicies && r->err == 0; i++) {
+		const struct conf_policy *po = &c->policies[i];
+
+		snprintf(name, sizeof(name), "pol_%s", po->name);
+		fw_render_policy(r, name, po->name, po->links, po->nlinks,
+		    po->balance, po->sticky_s);
+	}
+	free(all);
+}
+
+/* Frees what r holds and closes its stream: 0 or r's first error. */
+static int
+rend_close(struct rend *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nnat; i++)
+		free(r->nat[i]);
+	free(r->nat);
+	if (ferror(r->f) && r->err == 0)
+		r->err = -ENOMEM;
+	if (fclose(r->f) != 0 && r->err == 0)
+		r->err = -ENOMEM;
+	return r->err;
 }
 
 char *
@@ -522,9 +619,8 @@ fw_render(const struct conf *c, const struct plan *p,
 {
 	struct fw_objs want;
 	struct rend r;
-	char *text = NULL, name[FW_NAME_MAX];
+	char *text = NULL;
 	size_t len = 0;
-	unsigned int i, *all = NULL;
 	int err;
 
 	if (p->nlinks != c->nlinks) {
@@ -547,55 +643,17 @@ fw_render(const struct conf *c, const struct plan *p,
 	}
 	fputs("# uplinkd: table inet " FW_TABLE ", one transaction\n", r.f);
 	render_decls(&r, &want, have);
-
-	for (i = 0; i < c->nlinks; i++) {
-		snprintf(name, sizeof(name), "mark_%s", c->links[i].name);
-		render_mark_chain(&r, name, p->links[i].mark);
-	}
-	render_mark_chain(&r, "bypass", r.bypass);
-	fw_rule(&r, "unreachable", "meta l4proto tcp reject with tcp reset");
-	fw_rule(&r, "unreachable", "reject with icmpx admin-prohibited");
-
+	render_marks(&r);
 	render_prerouting(&r);
 	render_output(&r);
 	render_postrouting(&r);
 	render_nat(&r);
 	fw_render_own_source(&r);
-
-	for (i = 0; i < c->nrules && r.err == 0; i++)
-		fw_render_conf_rule(&r, &c->rules[i]);
-	fw_rule(&r, "rules", "goto choose");
-
-	all = calloc(c->nlinks + 1, sizeof(*all));
-	if (all == NULL)
-		r.err = -ENOMEM;
-	for (i = 0; all != NULL && i < c->nlinks; i++)
-		all[i] = i;
-	if (r.err == 0)
-		fw_render_policy(&r, "choose", "default", all, c->nlinks,
-		    c->balance, 0);
-	for (i = 0; all != NULL && i < c->nlinks && r.err == 0; i++)
-		if (iface_shared(c, i))
-			render_bound(&r, i, all);
-	for (i = 0; i < c->npolicies && r.err == 0; i++) {
-		const struct conf_policy *po = &c->policies[i];
-
-		snprintf(name, sizeof(name), "pol_%s", po->name);
-		fw_render_policy(&r, name, po->name, po->links, po->nlinks,
-		    po->balance, po->sticky_s);
-	}
-	free(all);
-	for (i = 0; i < r.nnat; i++)
-		free(r.nat[i]);
-	free(r.nat);
+	render_choice(&r);
 	fw_objs_free(&want);
-	if (ferror(r.f) && r.err == 0)
-		r.err = -ENOMEM;
-	if (fclose(r.f) != 0 && r.err == 0)
-		r.err = -ENOMEM;
-	if (r.err < 0) {
+	if ((err = rend_close(&r)) < 0) {
 		free(text);
-		errno = -r.err;
+		errno = -err;
 		return NULL;
 	}
 	return text;

@@ -58,12 +58,10 @@ neigh_wanted(const struct mirror_filter *f, const struct kstate *s,
 }
 
 union kobj_any {
-	struct klink l;
 	struct kaddr a;
 	struct kroute r;
 	struct krule ru;
 	struct knh n;
-	struct kneigh ne;
 };
 
 static bool
@@ -137,29 +135,76 @@ added(int err)
 	return err < 0 ? -ENOMEM : 1;
 }
 
+/* mirror_event's answer for an event that added nothing: ret, the
+ * parser's, says whether it was malformed. */
+static int
+settled(const struct kstate *s, unsigned int before, int ret)
+{
+	if (ret < 0)
+		return -EINVAL;
+	return kobj_size(s) != before;
+}
+
+static int
+link_event(struct kstate *s, const struct nlmsghdr *nlh)
+{
+	struct klink l;
+	unsigned int before = kobj_size(s);
+	int ret;
+
+	if ((ret = rtmsg_parse_link(nlh, &l)) != 0)
+		return settled(s, before, ret);
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		flush_link(s, &l, true);
+		kobj_del_link(s, l.ifindex);
+	} else if (!have_link(s, &l)) {
+		/* a rename is a replace: same ifindex */
+		flush_link(s, &l, false);
+		return added(kobj_add_link(s, &l));
+	}
+	return settled(s, before, 0);
+}
+
+static int
+neigh_event(struct kstate *s, const struct mirror_filter *f,
+    const struct nlmsghdr *nlh)
+{
+	struct kneigh ne;
+	unsigned int before = kobj_size(s);
+	const struct kneigh *have;
+	int ret;
+
+	ret = rtmsg_parse_neigh(nlh, &ne);
+	if (nlh->nlmsg_type == RTM_DELNEIGH) {
+		if (ret == 0)
+			kobj_del_neigh(s, &ne);
+		return settled(s, before, ret);
+	}
+	if (ret == 1 && ne.ifindex > 0) {
+		/* no longer resolved: forget it */
+		kobj_del_neigh(s, &ne);
+		return settled(s, before, 0);
+	}
+	if (ret != 0 || !neigh_wanted(f, s, &ne))
+		return settled(s, before, ret);
+	have = kobj_neigh(s, ne.ifindex, &ne.addr);
+	if (have && memcmp(have->mac, ne.mac, sizeof(ne.mac)) == 0)
+		return settled(s, before, 0);
+	return added(kobj_add_neigh(s, &ne));
+}
+
 int
 mirror_event(struct kstate *s, const struct mirror_filter *f,
     const struct nlmsghdr *nlh)
 {
 	union kobj_any o;
 	unsigned int before = kobj_size(s);
-	const struct kneigh *have;
 	int ret;
 
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
-		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0 ||
-		    have_link(s, &o.l))
-			break;
-		/* a rename is a replace: same ifindex */
-		flush_link(s, &o.l, false);
-		return added(kobj_add_link(s, &o.l));
 	case RTM_DELLINK:
-		if ((ret = rtmsg_parse_link(nlh, &o.l)) != 0)
-			break;
-		flush_link(s, &o.l, true);
-		kobj_del_link(s, o.l.ifindex);
-		break;
+		return link_event(s, nlh);
 	case RTM_NEWADDR:
 		if ((ret = rtmsg_parse_addr(nlh, &o.a)) != 0 ||
 		    have_addr(s, &o.a))
@@ -197,27 +242,10 @@ mirror_event(struct kstate *s, const struct mirror_filter *f,
 			kobj_drop_nh(s, o.n.id);
 		break;
 	case RTM_NEWNEIGH:
-		ret = rtmsg_parse_neigh(nlh, &o.ne);
-		if (ret == 1 && o.ne.ifindex > 0) {
-			/* no longer resolved: forget it */
-			kobj_del_neigh(s, &o.ne);
-			ret = 0;
-			break;
-		}
-		if (ret != 0 || !neigh_wanted(f, s, &o.ne))
-			break;
-		have = kobj_neigh(s, o.ne.ifindex, &o.ne.addr);
-		if (have && memcmp(have->mac, o.ne.mac, sizeof(o.ne.mac)) == 0)
-			break;
-		return added(kobj_add_neigh(s, &o.ne));
 	case RTM_DELNEIGH:
-		if ((ret = rtmsg_parse_neigh(nlh, &o.ne)) == 0)
-			kobj_del_neigh(s, &o.ne);
-		break;
+		return neigh_event(s, f, nlh);
 	default:
 		return 0;
 	}
-	if (ret < 0)
-		return -EINVAL;
-	return kobj_size(s) != before;
+	return settled(s, before, ret);
 }

@@ -149,11 +149,11 @@ print_mptcp(const struct plan *p, const struct kstate *obs, FILE *f)
 	    "   # where lower\n", n, n);
 }
 
-void
-plan_print_ip(const struct plan *p, const struct conf *c,
-    const struct kstate *obs, FILE *f)
+/* net/ipv4/conf/eth0/rp_filter -> net.ipv4.conf.eth0.rp_filter (an
+ * interface name with a dot would need the slash form) */
+static void
+print_sysctls(const struct plan *p, FILE *f)
 {
-	char a[ADDR_STRLEN];
 	unsigned int i, j;
 
 	if (p->nsysctls)
@@ -162,62 +162,94 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 		char dotted[sizeof(p->sysctls[i].path)];
 
 		snprintf(dotted, sizeof(dotted), "%s", p->sysctls[i].path);
-		/* net/ipv4/conf/eth0/rp_filter -> net.ipv4.conf.eth0.rp_filter
-		 * (an interface name with a dot would need the slash form) */
 		if (!strchr(dotted, '.'))
 			for (j = 0; dotted[j]; j++)
 				if (dotted[j] == '/')
 					dotted[j] = '.';
 		fprintf(f, "sysctl -qw %s=%s\n", dotted, p->sysctls[i].value);
 	}
+}
 
-	for (i = 0; i < p->nlinks; i++) {
-		const struct plan_link *pl = &p->links[i];
+static void
+print_family(const char *name, const struct plan_family *pf, FILE *f)
+{
+	char a[ADDR_STRLEN], gw[ADDR_STRLEN];
 
-		fprintf(f, "\n# link %s: interface %s, table %u, mark 0x%x, "
-		    "weight %u, tier %u\n", pl->conf->name, pl->conf->ifname,
-		    pl->table, pl->mark, pl->conf->weight, pl->conf->tier);
-		if (!pl->ifindex)
-			fputs("#   interface absent\n", f);
-		else if (!pl->v4.usable && !pl->v6.usable)
-			fputs("#   no usable address or gateway yet\n", f);
-		if (pl->v4.usable)
-			fprintf(f, "#   ipv4 %s via %s%s, %s\n",
-			    addr_str(&pl->v4.addr, a),
-			    addr_is_set(&pl->v4.gateway) ?
-			    addr_str(&pl->v4.gateway, (char[ADDR_STRLEN]){0}) :
-			    "point-to-point",
-			    pl->v4.gateway_learned ? " (learned)" : "",
-			    pl->v4.active ? "active" : "inactive");
-		if (pl->v6.usable)
-			fprintf(f, "#   ipv6 %s via %s%s, %s\n",
-			    addr_str(&pl->v6.addr, a),
-			    addr_is_set(&pl->v6.gateway) ?
-			    addr_str(&pl->v6.gateway, (char[ADDR_STRLEN]){0}) :
-			    "point-to-point",
-			    pl->v6.gateway_learned ? " (learned)" : "",
-			    pl->v6.active ? "active" : "inactive");
-		for (j = 0; j < pl->conf->ndns; j++)
-			fprintf(f, "%s%s%s", j ? ", " : "#   resolvers ",
-			    addr_str(&pl->conf->dns[j], a),
-			    j + 1 == pl->conf->ndns ? ": always over this "
-			    "link (nft marks)\n" : "");
-		for (j = 0; j < p->k.nnhs; j++) {
-			const struct knh *n = &p->k.nhs[j];
+	if (!pf->usable)
+		return;
+	fprintf(f, "#   %s %s via %s%s, %s\n", name, addr_str(&pf->addr, a),
+	    addr_is_set(&pf->gateway) ? addr_str(&pf->gateway, gw) :
+	    "point-to-point", pf->gateway_learned ? " (learned)" : "",
+	    pf->active ? "active" : "inactive");
+}
 
-			if (!n->is_group && n->oif == pl->ifindex &&
-			    (n->id == c->nexthop_id_base + pl->conf->id ||
-			    n->id == c->nexthop_id_base + pl->conf->id +
-			    PLAN_NH_V6))
-				print_nh(n, obs, f);
-		}
-		for (j = 0; j < p->k.nroutes; j++)
-			if (p->k.routes[j].table == pl->table)
-				print_route(&p->k.routes[j], obs, f);
-		for (j = 0; j < p->k.nrules; j++)
-			if (p->k.rules[j].table == pl->table)
-				print_rule(&p->k.rules[j], f);
+/* The link's nexthops (v4 and v6), its table's routes and the rules that
+ * look it up. */
+static void
+print_link_objs(const struct plan *p, const struct conf *c,
+    const struct plan_link *pl, const struct kstate *obs, FILE *f)
+{
+	unsigned int j;
+
+	for (j = 0; j < p->k.nnhs; j++) {
+		const struct knh *n = &p->k.nhs[j];
+
+		if (!n->is_group && n->oif == pl->ifindex &&
+		    (n->id == c->nexthop_id_base + pl->conf->id ||
+		    n->id == c->nexthop_id_base + pl->conf->id +
+		    PLAN_NH_V6))
+			print_nh(n, obs, f);
 	}
+	for (j = 0; j < p->k.nroutes; j++)
+		if (p->k.routes[j].table == pl->table)
+			print_route(&p->k.routes[j], obs, f);
+	for (j = 0; j < p->k.nrules; j++)
+		if (p->k.rules[j].table == pl->table)
+			print_rule(&p->k.rules[j], f);
+}
+
+static void
+print_link(const struct plan *p, const struct conf *c,
+    const struct plan_link *pl, const struct kstate *obs, FILE *f)
+{
+	char a[ADDR_STRLEN];
+	unsigned int j;
+
+	fprintf(f, "\n# link %s: interface %s, table %u, mark 0x%x, "
+	    "weight %u, tier %u\n", pl->conf->name, pl->conf->ifname,
+	    pl->table, pl->mark, pl->conf->weight, pl->conf->tier);
+	if (!pl->ifindex)
+		fputs("#   interface absent\n", f);
+	else if (!pl->v4.usable && !pl->v6.usable)
+		fputs("#   no usable address or gateway yet\n", f);
+	print_family("ipv4", &pl->v4, f);
+	print_family("ipv6", &pl->v6, f);
+	for (j = 0; j < pl->conf->ndns; j++)
+		fprintf(f, "%s%s%s", j ? ", " : "#   resolvers ",
+		    addr_str(&pl->conf->dns[j], a),
+		    j + 1 == pl->conf->ndns ? ": always over this "
+		    "link (nft marks)\n" : "");
+	print_link_objs(p, c, pl, obs, f);
+}
+
+static bool
+per_link_table(const struct plan *p, uint32_t table)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nlinks; i++)
+		if (table == p->links[i].table)
+			return true;
+	return false;
+}
+
+/* The balanced default: the host's own source address, the groups, table
+ * table_base's routes and every rule not of a link's table. */
+static void
+print_balanced(const struct plan *p, const struct conf *c,
+    const struct kstate *obs, FILE *f)
+{
+	unsigned int j;
 
 	fprintf(f, "\n# balanced default: table %u, behind the host's own "
 	    "routes%s\n", c->table_base,
@@ -238,15 +270,20 @@ plan_print_ip(const struct plan *p, const struct conf *c,
 	for (j = 0; j < p->k.nroutes; j++)
 		if (p->k.routes[j].table == c->table_base)
 			print_route(&p->k.routes[j], obs, f);
-	for (j = 0; j < p->k.nrules; j++) {
-		const struct krule *r = &p->k.rules[j];
-		bool per_link = false;
+	for (j = 0; j < p->k.nrules; j++)
+		if (!per_link_table(p, p->k.rules[j].table))
+			print_rule(&p->k.rules[j], f);
+}
 
-		for (i = 0; i < p->nlinks; i++)
-			if (r->table == p->links[i].table)
-				per_link = true;
-		if (!per_link)
-			print_rule(r, f);
-	}
+void
+plan_print_ip(const struct plan *p, const struct conf *c,
+    const struct kstate *obs, FILE *f)
+{
+	unsigned int i;
+
+	print_sysctls(p, f);
+	for (i = 0; i < p->nlinks; i++)
+		print_link(p, c, &p->links[i], obs, f);
+	print_balanced(p, c, obs, f);
 	print_mptcp(p, obs, f);
 }
