@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Fast detection under load: a busy link whose receive counter stops
+ * while its send counter still rises. The rules are in fastdown.h. Pure.
+ */
+#include <string.h>
+
+#include "fastdown.h"
+
+void
+fastdown_init(struct fastdown *f, unsigned int silence_ms)
+{
+	memset(f, 0, sizeof(*f));
+	f->silence_ms = silence_ms;
+}
+
+/* Close the measuring window when it is long enough: busy or not. */
+static void
+window(struct fastdown *f, uint64_t now_ms)
+{
+	uint64_t span = now_ms - f->win_ms;
+
+	if (span < FASTDOWN_WINDOW_MS)
+		return;
+	/* a window where rx is silent but tx rises leaves busy alone: the
+	 * silence is being judged; one where nothing moves is idle */
+	if (f->rx != f->win_rx || !f->busy || f->fired || f->tx == f->win_tx)
+		f->busy = (f->rx - f->win_rx) * 1000 >=
+		    (uint64_t)FASTDOWN_FLOOR_PPS * span;
+	f->win_ms = now_ms;
+	f->win_rx = f->rx;
+	f->win_tx = f->tx;
+}
+
+bool
+fastdown_sample(struct fastdown *f, uint64_t rx_packets,
+    uint64_t tx_packets, uint64_t now_ms)
+{
+	if (!f->have || rx_packets < f->rx || tx_packets < f->tx ||
+	    now_ms < f->rx_ms) {
+		/* first sample, or the counters were rebuilt */
+		f->have = true;
+		f->busy = f->fired = false;
+		f->rx = f->win_rx = rx_packets;
+		f->tx = f->tx_at_rx = f->win_tx = tx_packets;
+		f->rx_ms = f->win_ms = now_ms;
+		return false;
+	}
+	f->tx = tx_packets;
+	if (rx_packets != f->rx) {
+		f->rx = rx_packets;
+		f->rx_ms = now_ms;
+		f->tx_at_rx = tx_packets;
+		f->fired = false;
+	}
+	window(f, now_ms);
+	if (f->silence_ms == 0 || !f->busy || f->fired ||
+	    now_ms < f->rx_ms + f->silence_ms ||
+	    f->tx < f->tx_at_rx + FASTDOWN_MIN_TX)
+		return false;
+	f->fired = true;
+	return true;
+}
+
+bool
+fastdown_busy(const struct fastdown *f)
+{
+	return f->silence_ms != 0 && f->busy && !f->fired;
+}
+
+uint64_t
+fastdown_silent_since_ms(const struct fastdown *f)
+{
+	return f->rx_ms;
+}

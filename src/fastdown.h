@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Fast detection under load: a link that carries traffic and whose
+ * receive side goes silent while it still sends is dead, well before its
+ * probes can tell. Fed the link's packet counters (rx: all packets in
+ * over the link; tx: all packets out, the probes included), the detector
+ * says so when:
+ *
+ * - the link is busy: it received at least FASTDOWN_FLOOR_PPS packets a
+ *   second over the last measuring window of >= 1 s (a link with only
+ *   probe replies, or idle, is never judged: its probes judge it);
+ * - rx has not moved for silence_ms (default 200);
+ * - tx rose by at least FASTDOWN_MIN_TX packets meanwhile (the probes,
+ *   ACKs, requests: a link that sends nothing is idle, not dead).
+ *
+ * It fires once per silence: rx must move again before it can fire again.
+ * A saturated link keeps receiving, only slower; random loss thins rx but
+ * never stops it for 200 ms at the floor's rate; and probe replies (every
+ * 100 ms by default) keep rx moving on a link whose downloads just ended.
+ * The caller samples busy links every FASTDOWN_SAMPLE_MS and the others
+ * each second (fastdown_busy says which).
+ *
+ * Pure: now_ms is passed in. Not thread-safe.
+ */
+#ifndef UPLINKD_FASTDOWN_H
+#define UPLINKD_FASTDOWN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FASTDOWN_FLOOR_PPS	50
+#define FASTDOWN_MIN_TX		2
+#define FASTDOWN_WINDOW_MS	1000
+#define FASTDOWN_SAMPLE_MS	50
+
+struct fastdown {
+	unsigned int silence_ms;	/* 0: off */
+	bool have;			/* a sample was taken */
+	bool busy;
+	bool fired;			/* in this silence */
+	uint64_t rx, tx;		/* the last sample's */
+	uint64_t rx_ms;			/* when rx was last seen moving */
+	uint64_t tx_at_rx;		/* tx then */
+	uint64_t win_ms, win_rx, win_tx;	/* the measuring window's
+						 * start */
+};
+
+void fastdown_init(struct fastdown *f, unsigned int silence_ms);
+/* Feed a sample; true when the link is to be declared dead now. */
+bool fastdown_sample(struct fastdown *f, uint64_t rx_packets,
+    uint64_t tx_packets, uint64_t now_ms);
+/* Sample it every FASTDOWN_SAMPLE_MS? */
+bool fastdown_busy(const struct fastdown *f);
+/* Since when rx has been silent (valid after a fire). */
+uint64_t fastdown_silent_since_ms(const struct fastdown *f);
+
+#endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of fast detection under load (fastdown.c), driven by
+ * synthetic counter series: a link's rx and tx packet rates per phase,
+ * with probes (10 a second out, their replies in unless cut) and seeded
+ * random loss, sampled as the daemon does: every FASTDOWN_SAMPLE_MS while
+ * the detector says busy, else each second.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fastdown.h"
+
+struct phase {
+	unsigned int ms;
+	unsigned int rx_pps, tx_pps;	/* data, both ways */
+	bool cut;			/* nothing comes in, probe replies
+					 * neither */
+	bool probes;			/* probes sent (and answered) */
+};
+
+struct fcase {
+	const char *name;
+	unsigned int loss_pct;		/* of every packet in */
+	struct phase ph[4];
+	int max_detect_ms;		/* after the cut; -1: never fires */
+};
+
+static const struct fcase cases[] = {
+	{ "cut under a 30 Mbit/s download", 0, {
+	    { 3000, 2500, 1250, false, true },
+	    { 5000, 0, 0, true, true } }, 300 },
+	{ "cut under a 2 Mbit/s download", 0, {
+	    { 5000, 170, 85, false, true },
+	    { 5000, 0, 0, true, true } }, 300 },
+	{ "cut under load with 5% loss before it", 5, {
+	    { 5000, 2500, 1250, false, true },
+	    { 5000, 0, 0, true, true } }, 300 },
+	{ "idle link, probes only: never judged", 0, {
+	    { 60000, 0, 0, false, true },
+	    { 5000, 0, 0, true, true } }, -1 },
+	{ "download ends, probes still answered", 0, {
+	    { 5000, 2500, 1250, false, true },
+	    { 30000, 0, 0, false, true } }, -1 },
+	{ "saturated slow link (1 Mbit/s), 5% loss, 60 s", 5, {
+	    { 60000, 85, 42, false, true } }, -1 },
+	{ "saturated 30 Mbit/s, 5% loss, 60 s", 5, {
+	    { 60000, 2500, 1250, false, true } }, -1 },
+	{ "download ends and nothing is sent: idle, not dead", 0, {
+	    { 5000, 2500, 1250, false, false },
+	    { 5000, 0, 0, true, false } }, -1 },
+	{ "below the floor (30 pkt/s) then cut: left to the probes", 0, {
+	    { 5000, 30, 15, false, true },
+	    { 5000, 0, 0, true, true } }, -1 },
+};
+
+struct sim {
+	uint64_t rng;
+	double rx_acc, tx_acc;
+	uint64_t rx, tx;
+};
+
+static unsigned int
+rnd100(struct sim *s)
+{
+	s->rng ^= s->rng << 13;
+	s->rng ^= s->rng >> 7;
+	s->rng ^= s->rng << 17;
+	return (unsigned int)(s->rng % 100);
+}
+
+/* Advance 1 ms of phase ph at time t. */
+static void
+step(struct sim *s, const struct phase *ph, unsigned int loss_pct,
+    uint64_t t)
+{
+	unsigned int k, n;
+
+	s->rx_acc += ph->rx_pps / 1000.0;
+	s->tx_acc += ph->tx_pps / 1000.0;
+	n = (unsigned int)s->rx_acc;
+	s->rx_acc -= n;
+	for (k = 0; k < n; k++)
+		if (!ph->cut && rnd100(s) >= loss_pct)
+			s->rx++;
+	n = (unsigned int)s->tx_acc;
+	s->tx_acc -= n;
+	s->tx += n;
+	if (ph->probes && t % 100 == 0)
+		s->tx++;
+	/* the reply 12 ms later, unless lost or cut */
+	if (ph->probes && t % 100 == 12 && !ph->cut &&
+	    rnd100(s) >= loss_pct)
+		s->rx++;
+}
+
+static void
+test_series(void **state)
+{
+	const struct fcase *c = *state;
+	struct fastdown f;
+	struct sim s;
+	uint64_t t = 0, next = 0, cut_ms = 0, fired_ms = 0;
+	unsigned int i, ms, nfired = 0;
+	bool cut = false;
+
+	memset(&s, 0, sizeof(s));
+	s.rng = 12345;
+	fastdown_init(&f, 200);
+	for (i = 0; i < 4 && c->ph[i].ms; i++) {
+		if (c->ph[i].cut && !cut) {
+			cut = true;
+			cut_ms = t;
+		}
+		for (ms = 0; ms < c->ph[i].ms; ms++, t++) {
+			step(&s, &c->ph[i], c->loss_pct, t);
+			if (t < next)
+				continue;
+			if (fastdown_sample(&f, s.rx, s.tx, t)) {
+				if (nfired++ == 0)
+					fired_ms = t;
+			}
+			next = t + (fastdown_busy(&f) ? FASTDOWN_SAMPLE_MS :
+			    1000);
+		}
+	}
+	if (c->max_detect_ms < 0) {
+		assert_int_equal(nfired, 0);
+		return;
+	}
+	assert_int_equal(nfired, 1);	/* once per silence */
+	assert_true(fired_ms >= cut_ms + 200);
+	print_message("%s: down %llu ms after the cut\n", c->name,
+	    (unsigned long long)(fired_ms - cut_ms));
+	assert_true(fired_ms <= cut_ms + (uint64_t)c->max_detect_ms);
+	/* after a fire the link is idle to it: sampled each second again */
+	assert_false(fastdown_busy(&f));
+}
+
+/* Off (silence 0), and counters going back (the table rebuilt). */
+static void
+test_off_and_reset(void **state)
+{
+	struct fastdown f;
+	uint64_t t, rx = 0, tx = 0;
+
+	(void)state;
+	fastdown_init(&f, 0);
+	for (t = 0; t < 3000; t += 50) {
+		rx += t < 2000 ? 200 : 0;
+		tx += 5;
+		assert_false(fastdown_sample(&f, rx, tx, t));
+		assert_false(fastdown_busy(&f));
+	}
+	fastdown_init(&f, 200);
+	for (t = 0; t <= 2000; t += 50) {
+		rx += 200;
+		tx += 5;
+		assert_false(fastdown_sample(&f, rx, tx, t));
+	}
+	assert_true(fastdown_busy(&f));
+	/* rebuilt: the counters start again from 0, not a silence */
+	assert_false(fastdown_sample(&f, 3, 1, 2050));
+	assert_false(fastdown_busy(&f));
+	assert_false(fastdown_sample(&f, 3, 10, 2400));
+}
+
+int
+main(void)
+{
+	struct CMUnitTest t[32];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&t[n], 0, sizeof(t[n]));
+		t[n].name = cases[i].name;
+		t[n].test_func = test_series;
+		t[n].initial_state = (void *)&cases[i];
+		n++;
+	}
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_off_and_reset);
+	return _cmocka_run_group_tests("fastdown", t, n, NULL, NULL);
+}
