@@ -216,6 +216,7 @@ render_prerouting(struct rend *r)
 			    c->links[i].ifname, m[0], m[1], m[2], m[3], m[4],
 			    m[5], cnt);
 	}
+	fw_render_passive(r, true);
 	render_restore(r, ch, "ct mark");
 	fw_rule(r, ch, "ct state != new return");
 	/* inbound: the connection is the uplink's it arrived over */
@@ -374,6 +375,7 @@ render_postrouting(struct rend *r)
 			    "%s counter name \"%s\"", c->links[i].ifname,
 			    addr_str(&pl->v6.gateway, buf), cnt);
 	}
+	fw_render_passive(r, false);
 }
 
 /* A nat rule, unless the same was written already (links sharing an

@@ -16,7 +16,8 @@
 
 static const char *const fixed_chains[] = {
 	"prerouting", "output", "postrouting", "nat_postrouting", "guard",
-	"rules", "choose", "bypass", "unreachable",
+	"rules", "choose", "bypass", "unreachable", "passive_in",
+	"passive_out",
 };
 
 /* The config's own rules (conf_name_ok, conf_ifname_bad), checked again:
@@ -145,7 +146,7 @@ int
 fw_objects(const struct conf *c, struct fw_objs *out)
 {
 	char name[FW_NAME_MAX];
-	unsigned int i, j;
+	unsigned int i, j, k;
 	int fam, r = 0;
 
 	out->v = NULL;
@@ -174,7 +175,12 @@ fw_objects(const struct conf *c, struct fw_objs *out)
 		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)
 			break;
 		fw_counter_name(l, false, name, sizeof(name));
-		r = objs_add(out, FW_OBJ_COUNTER, name);
+		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)
+			break;
+		for (k = 0; r == 0 && k < FW_PASSIVE_NKINDS; k++) {
+			fw_passive_counter_name(l, k, name, sizeof(name));
+			r = objs_add(out, FW_OBJ_COUNTER, name);
+		}
 	}
 	for (i = 0; r == 0 && i < c->npolicies; i++) {
 		const struct conf_policy *po = &c->policies[i];

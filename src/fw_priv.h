@@ -81,4 +81,9 @@ int fw_sticky_set_name(char *buf, size_t len, int fam, unsigned int sticky_s,
 bool fw_objs_has(const struct fw_objs *o, enum fw_obj_type type,
     const char *name);
 
+/* Passive health's counting rules: the jump from prerouting (in) or
+ * postrouting (out) and the chain passive_in / passive_out
+ * (fw_passive.c). */
+void fw_render_passive(struct rend *r, bool in);
+
 #endif
