@@ -27,6 +27,7 @@ struct hooks;
 struct control;
 struct ctrack;
 struct mpathnl;
+struct dpassive;
 
 #define DAEMON_EVENTS_MAX 32	/* state changes kept for status */
 
@@ -58,6 +59,7 @@ struct daemon {
 	struct mpathnl *mpath;		/* NULL: the kernel has no MPTCP */
 	bool mpath_clean;		/* mptcp off, none of ours left */
 	sd_event_source *sample_src;	/* counters, each second */
+	struct dpassive *passive;	/* passive health, fast detection */
 	uint64_t started_s;
 	bool ready;
 	bool stopping;

@@ -121,6 +121,8 @@ fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
 	snprintf(ev->link, sizeof(ev->link), "%s", l->conf->name);
 	ev->from = from;
 	ev->to = to;
+	ev->cause = to != HEALTH_DOWN ? HEALTH_CAUSE_NONE : f->probe ?
+	    health_cause(&f->health) : HEALTH_CAUSE_CARRIER;
 	ev->family = famc(f);
 	snprintf(ev->reason, sizeof(ev->reason), "%s", reason);
 	daemon_event_posted(d, ev);
@@ -610,4 +612,31 @@ void
 dlink_set_drained(struct dlink *l, bool drained)
 {
 	l->drained = drained;
+}
+
+void
+dlink_traffic_down(struct dlink *l, bool black_hole, const char *why)
+{
+	struct dlink_fam *fams[2] = { &l->v4, &l->v6 };
+	uint64_t now_ms = probe_now_ms();
+	bool changed = false;
+	unsigned int j;
+
+	for (j = 0; j < 2; j++) {
+		struct dlink_fam *f = fams[j];
+		uint64_t t = now_ms < f->last_ms ? f->last_ms : now_ms;
+
+		if (!f->probe)
+			continue;
+		f->last_ms = t;
+		if (health_traffic_down(&f->health, black_hole,
+		    l->conf->probe.passive_hold_ms, t, why)) {
+			fam_changed(f, health_state(&f->health),
+			    health_reason(&f->health));
+			changed = true;
+		}
+		fam_arm(f);
+	}
+	if (changed)
+		daemon_reconcile_now(l->d);
 }

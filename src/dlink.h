@@ -65,6 +65,11 @@ void dlink_remove_firewall(struct daemon *d);
 void dlink_after_plan(struct daemon *d, const struct plan *p);
 int dlink_reload(struct daemon *d, struct conf *nc, struct conf **old);
 void dlink_set_drained(struct dlink *l, bool drained);
+/* The link's traffic says it is dead (dpassive.c): each probed family that
+ * is up goes down with cause traffic (health_traffic_down; black_hole:
+ * with the link's passive-hold), then a reconcile at once. May be called
+ * from a callback. */
+void dlink_traffic_down(struct dlink *l, bool black_hole, const char *why);
 /* keepalived says the router's role ("master", "backup", "fault"): 0, or
  * -EINVAL. May be called from a callback. */
 int dlink_ha_role(struct daemon *d, const char *role);

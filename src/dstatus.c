@@ -17,6 +17,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "dlink.h"
+#include "dpassive.h"
 #include "fwapply.h"
 #include "log.h"
 #include "probe.h"
@@ -46,6 +47,9 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 	memset(sf, 0, sizeof(*sf));
 	sf->present = pf ? pf->usable : false;
 	sf->state = f->state;
+	/* a family not probed goes down only with its carrier or interface */
+	sf->cause = f->probe ? health_cause(&f->health) :
+	    f->state == HEALTH_DOWN ? HEALTH_CAUSE_CARRIER : HEALTH_CAUSE_NONE;
 	sf->active = pf ? pf->active : false;
 	sf->since_s = f->since_s;
 	sf->rtt_ms = sf->jitter_ms = sf->loss_pct = -1;
@@ -358,6 +362,7 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 		l->ring_rx[l->ring_n % (DLINK_RATE_S + 1)] = l->rx_bytes;
 		l->ring_n++;
 	}
+	dpassive_sample(d, fc, n);
 	if (d->control && control_watching(d->control) &&
 	    d->links && d->conf->nlinks && d->links[0].ring_n % 2 == 0) {
 		struct status st;
@@ -459,6 +464,7 @@ void
 daemon_control_stop(struct daemon *d)
 {
 	d->sample_src = sd_event_source_disable_unref(d->sample_src);
+	dpassive_free(d);
 	control_free(d->control);
 	d->control = NULL;
 }

@@ -73,3 +73,9 @@ fastdown_silent_since_ms(const struct fastdown *f)
 {
 	return f->rx_ms;
 }
+
+uint64_t
+fastdown_tx_at_silence(const struct fastdown *f)
+{
+	return f->tx_at_rx;
+}

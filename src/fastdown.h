@@ -51,7 +51,8 @@ bool fastdown_sample(struct fastdown *f, uint64_t rx_packets,
     uint64_t tx_packets, uint64_t now_ms);
 /* Sample it every FASTDOWN_SAMPLE_MS? */
 bool fastdown_busy(const struct fastdown *f);
-/* Since when rx has been silent (valid after a fire). */
+/* Since when rx has been silent, and tx then (valid after a fire). */
 uint64_t fastdown_silent_since_ms(const struct fastdown *f);
+uint64_t fastdown_tx_at_silence(const struct fastdown *f);
 
 #endif

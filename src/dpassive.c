@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Passive health and fast detection in the running daemon: the thin shell
+ * around passive.c and fastdown.c. Each second it gives them every link's
+ * counters and whether the link is in service; while a link is busy it
+ * reads the counters every FASTDOWN_SAMPLE_MS too. A verdict takes the
+ * link down through dlink_traffic_down (health.c's traffic override).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dlink.h"
+#include "dpassive.h"
+#include "fastdown.h"
+#include "log.h"
+#include "passive.h"
+#include "probe.h"
+
+struct dpassive {
+	const struct conf *conf;	/* the config the state is for */
+	struct passive passive;
+	struct fastdown fast[CONF_MAX_LINKS];
+	sd_event_source *fast_src;	/* busy links' sampling; NULL: off */
+};
+
+static bool
+in_service(const struct dlink *l)
+{
+	return !l->drained && (l->v4.state == HEALTH_UP ||
+	    l->v4.state == HEALTH_DEGRADED || l->v6.state == HEALTH_UP ||
+	    l->v6.state == HEALTH_DEGRADED);
+}
+
+static const struct fw_counter *
+find(const struct fw_counter *fc, int n, const char *link)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(fc[i].link, link) == 0)
+			return &fc[i];
+	return NULL;
+}
+
+static void
+setup(struct dpassive *p, const struct conf *c)
+{
+	unsigned int i;
+
+	p->conf = c;
+	passive_init(&p->passive, c->nlinks);
+	for (i = 0; i < c->nlinks && i < CONF_MAX_LINKS; i++)
+		fastdown_init(&p->fast[i], c->links[i].probe.fast_down_ms);
+}
+
+/* Link k's counters to its fast detector; takes it down when it fires. */
+static void
+fast_feed(struct daemon *d, unsigned int k, const struct fw_counter *c,
+    uint64_t now_ms)
+{
+	struct dpassive *p = d->passive;
+	struct fastdown *f = &p->fast[k];
+	uint64_t tx0;
+	char why[HEALTH_REASON_MAX];
+
+	if (!fastdown_sample(f, c->rx_packets, c->tx_packets, now_ms))
+		return;
+	tx0 = fastdown_tx_at_silence(f);
+	snprintf(why, sizeof(why), "traffic: nothing received for %llu ms "
+	    "while busy, %llu packets sent meanwhile",
+	    (unsigned long long)(now_ms - fastdown_silent_since_ms(f)),
+	    (unsigned long long)(c->tx_packets - tx0));
+	dlink_traffic_down(&d->links[k], false, why);
+}
+
+static int fast_cb(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Sample busy links every FASTDOWN_SAMPLE_MS while there are any. */
+static void
+fast_arm(struct daemon *d, uint64_t now_us)
+{
+	struct dpassive *p = d->passive;
+	unsigned int k;
+
+	for (k = 0; k < d->conf->nlinks; k++)
+		if (fastdown_busy(&p->fast[k]))
+			break;
+	if (k == d->conf->nlinks) {
+		if (p->fast_src) {
+			log_debug("fast detection: no busy link, sampling "
+			    "each second");
+			p->fast_src = sd_event_source_disable_unref(p->fast_src);
+		}
+		return;
+	}
+	now_us += FASTDOWN_SAMPLE_MS * 1000;
+	if (p->fast_src) {
+		sd_event_source_set_time(p->fast_src, now_us);
+		sd_event_source_set_enabled(p->fast_src, SD_EVENT_ONESHOT);
+		return;
+	}
+	log_debug("fast detection: link %s busy, sampling every %u ms",
+	    d->conf->links[k].name, FASTDOWN_SAMPLE_MS);
+	if (sd_event_add_time(d->ev, &p->fast_src, CLOCK_MONOTONIC, now_us,
+	    1000, fast_cb, d) < 0) {
+		log_warnx("fast detection: no timer");
+		p->fast_src = NULL;
+	}
+}
+
+static int
+fast_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct dpassive *p = d->passive;
+	struct fw_counter fc[CONF_MAX_LINKS];
+	const struct fw_counter *c;
+	uint64_t now_ms = probe_now_ms();
+	unsigned int k;
+	int n;
+
+	(void)s;
+	if (p->conf != d->conf)
+		setup(p, d->conf);
+	if ((n = fw_read_counters(fc, CONF_MAX_LINKS)) < 0)
+		log_debug("fast detection: counters: %s", strerror(-n));
+	for (k = 0; n > 0 && k < d->conf->nlinks; k++)
+		if (fastdown_busy(&p->fast[k]) &&
+		    (c = find(fc, n, d->conf->links[k].name)) != NULL)
+			fast_feed(d, k, c, now_ms);
+	fast_arm(d, usec);
+	return 0;
+}
+
+/* Passive health's verdicts of this second. */
+static void
+judge(struct daemon *d)
+{
+	struct dpassive *p = d->passive;
+	const char *names[CONF_MAX_LINKS];
+	char why[CONF_MAX_LINKS][PASSIVE_WHY_MAX];
+	char reason[HEALTH_REASON_MAX];
+	bool out[CONF_MAX_LINKS];
+	unsigned int k;
+
+	for (k = 0; k < d->conf->nlinks; k++)
+		names[k] = d->conf->links[k].name;
+	if (passive_judge(&p->passive, names, out, why) == 0)
+		return;
+	for (k = 0; k < d->conf->nlinks; k++) {
+		if (!out[k])
+			continue;
+		snprintf(reason, sizeof(reason), "traffic: %s", why[k]);
+		dlink_traffic_down(&d->links[k], true, reason);
+	}
+}
+
+void
+dpassive_sample(struct daemon *d, const struct fw_counter *fc, int n)
+{
+	struct dpassive *p = d->passive;
+	struct passive_counts pc;
+	const struct fw_counter *c;
+	uint64_t now_ms = probe_now_ms(), now_us;
+	unsigned int k, j;
+
+	if (!p) {
+		if ((p = calloc(1, sizeof(*p))) == NULL) {
+			log_warn("passive health");
+			return;
+		}
+		d->passive = p;
+	}
+	if (p->conf != d->conf)
+		setup(p, d->conf);
+	if (n < 0)
+		return;
+	for (k = 0; k < d->conf->nlinks; k++) {
+		const struct dlink *l = &d->links[k];
+
+		if ((c = find(fc, n, l->conf->name)) == NULL)
+			continue;
+		for (j = 0; j < PASSIVE_NPROTO; j++) {
+			pc.sent[j] = c->passive[j == PASSIVE_TCP ?
+			    FW_PASSIVE_SYN : FW_PASSIVE_UDP];
+			pc.answered[j] = c->passive[j == PASSIVE_TCP ?
+			    FW_PASSIVE_SYNACK : FW_PASSIVE_UDPANS];
+		}
+		passive_sample(&p->passive, k, &pc, in_service(l) &&
+		    l->conf->probe.passive_hold_ms != 0);
+		fast_feed(d, k, c, now_ms);
+	}
+	judge(d);
+	/* a running fast timer re-arms itself (fast_cb) */
+	if (!p->fast_src && sd_event_now(d->ev, CLOCK_MONOTONIC, &now_us) >= 0)
+		fast_arm(d, now_us);
+}
+
+void
+dpassive_free(struct daemon *d)
+{
+	struct dpassive *p = d->passive;
+
+	if (!p)
+		return;
+	p->fast_src = sd_event_source_disable_unref(p->fast_src);
+	free(p);
+	d->passive = NULL;
+}
