@@ -20,7 +20,9 @@ window(struct fastdown *f, uint64_t now_ms)
 {
 	uint64_t span = now_ms - f->win_ms;
 
-	if (span < FASTDOWN_WINDOW_MS)
+	/* a second's sample may come a little early: a window of 1 s
+	 * closes at 90% of it, not a second later */
+	if (span * 10 < FASTDOWN_WINDOW_MS * 9)
 		return;
 	/* a window where rx is silent but tx rises leaves busy alone: the
 	 * silence is being judged; one where nothing moves is idle */

@@ -7,7 +7,7 @@
  * says so when:
  *
  * - the link is busy: it received at least FASTDOWN_FLOOR_PPS packets a
- *   second over the last measuring window of >= 1 s (a link with only
+ *   second over the last measuring window of about 1 s (>= 0.9 s) (a link with only
  *   probe replies, or idle, is never judged: its probes judge it);
  * - rx has not moved for silence_ms (default 200);
  * - tx rose by at least FASTDOWN_MIN_TX packets meanwhile (the probes,
@@ -31,7 +31,7 @@
 #define FASTDOWN_FLOOR_PPS	50
 #define FASTDOWN_MIN_TX		2
 #define FASTDOWN_WINDOW_MS	1000
-#define FASTDOWN_SAMPLE_MS	50
+#define FASTDOWN_SAMPLE_MS	25
 
 struct fastdown {
 	unsigned int silence_ms;	/* 0: off */
