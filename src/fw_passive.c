@@ -5,12 +5,12 @@
  * connection carries in conntrack (so links sharing an interface are told
  * apart too):
  *
- *   link_<n>_syn     TCP SYNs leaving over the link of connections not yet
- *                    answered (ct state new, original direction):
- *                    retransmissions count again
+ *   link_<n>_syn     new TCP connections leaving over the link: their
+ *                    first SYN, before conntrack confirms the connection
+ *                    (a retransmitted SYN is not counted again)
  *   link_<n>_synack  SYN-ACKs coming back over it (reply direction, the
  *                    connection not yet assured)
- *   link_<n>_udp     UDP packets leaving of flows not yet answered
+ *   link_<n>_udp     new UDP flows leaving over it (their first packet)
  *   link_<n>_udpans  UDP replies coming back before the flow is assured:
  *                    a flow that answers at all counts at least once (a
  *                    stream may count a few times in its first seconds)
@@ -109,8 +109,11 @@ fw_render_passive(struct rend *r, bool in)
 	fprintf(r->f, "add rule " TBL " %s %s ", in ? "prerouting" :
 	    "postrouting", in ? "iifname" : "oifname");
 	put_ifaces(r);
-	fprintf(r->f, " ct direction %s %s jump %s\n", in ? "reply" :
-	    "original", in ? "ct status & assured == 0" : "ct state new", ch);
+	/* out: the first packet of a connection, before conntrack confirms
+	 * it (retransmitted SYNs are not counted again); in: replies of
+	 * connections not yet assured */
+	fprintf(r->f, " %s jump %s\n", in ? "ct direction reply ct status & "
+	    "assured == 0" : "ct status & confirmed == 0", ch);
 	for (i = 0; i < c->nlinks; i++) {
 		if (c->links[i].probe.passive_hold_ms == 0)
 			continue;

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Passive health: per link, the new connections that go unanswered. The
- * firewall counts, by each connection's link mark, the TCP SYNs sent
- * (connections not yet answered, retransmissions included) and the
- * SYN-ACKs received, the UDP packets sent of flows not yet answered and
- * the replies received before the flow is assured (fw_passive.c). Fed
+ * firewall counts, by each connection's link mark, the new TCP
+ * connections (first SYNs) and the SYN-ACKs received, the new UDP flows
+ * and the replies received before a flow is assured (fw_passive.c). Fed
  * those counters once a second, passive_judge names the links to take
  * out: a link whose new connections of one protocol went unanswered over
  * the shortest recent span (of at most PASSIVE_WINDOW_S seconds) holding
@@ -25,8 +24,8 @@
 
 #include "conf.h"
 
-#define PASSIVE_WINDOW_S	5
-#define PASSIVE_MIN_NEW		8
+#define PASSIVE_WINDOW_S	10
+#define PASSIVE_MIN_NEW		4
 #define PASSIVE_LOW_PCT		10
 #define PASSIVE_MIN_WITNESS	3
 #define PASSIVE_OK_PCT		50
@@ -40,7 +39,7 @@ enum passive_proto {
 
 /* One link's counters (packets, monotonic but for a table rebuilt). */
 struct passive_counts {
-	uint64_t sent[PASSIVE_NPROTO];		/* SYNs; UDP unanswered */
+	uint64_t sent[PASSIVE_NPROTO];		/* new connections, flows */
 	uint64_t answered[PASSIVE_NPROTO];	/* SYN-ACKs; UDP replies */
 };
 
@@ -73,8 +72,8 @@ void passive_sample(struct passive *p, unsigned int i,
 void passive_figures(const struct passive *p, unsigned int i,
     uint64_t enough, struct passive_figures *f);
 /* After each round of samples: out[i] is set for each link to take out,
- * why[i] says why ("tcp: 9/9 new unanswered in 5 s; isp2 answered
- * 12/12"). names: the links' names, for the text. Returns how many. */
+ * why[i] says why ("tcp: 6/6 new unanswered in 2 s; isp2 answered
+ * 6/6"). names: the links' names, for the text. Returns how many. */
 unsigned int passive_judge(const struct passive *p, const char *const *names,
     bool *out, char (*why)[PASSIVE_WHY_MAX]);
 
