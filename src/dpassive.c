@@ -33,6 +33,13 @@ in_service(const struct dlink *l)
 	    l->v6.state == HEALTH_DEGRADED);
 }
 
+static bool
+on_probation(const struct dlink *l, uint64_t now_ms)
+{
+	return (l->v4.probe && health_on_probation(&l->v4.health, now_ms)) ||
+	    (l->v6.probe && health_on_probation(&l->v6.health, now_ms));
+}
+
 static const struct fw_counter *
 find(const struct fw_counter *fc, int n, const char *link)
 {
@@ -190,6 +197,7 @@ dpassive_sample(struct daemon *d, const struct fw_counter *fc, int n)
 		}
 		passive_sample(&p->passive, k, &pc, in_service(l) &&
 		    l->conf->probe.passive_hold_ms != 0);
+		passive_probation(&p->passive, k, on_probation(l, now_ms));
 		fast_feed(d, k, c, now_ms);
 	}
 	judge(d);

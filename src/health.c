@@ -286,6 +286,13 @@ health_cause(const struct health *h)
 	return h->cause;
 }
 
+bool
+health_on_probation(const struct health *h, uint64_t now_ms)
+{
+	return (h->state == HEALTH_UP || h->state == HEALTH_DEGRADED) &&
+	    h->bh_down && now_ms < h->up_since_ms + h->bh_hold_ms;
+}
+
 const char *
 health_cause_name(enum health_cause c)
 {

@@ -148,6 +148,9 @@ bool health_tick(struct health *h, uint64_t now_ms);
 bool health_traffic_down(struct health *h, bool black_hole,
     unsigned int base_hold_ms, uint64_t now_ms, const char *why);
 enum health_cause health_cause(const struct health *h);
+/* Back UP (or DEGRADED) from a black-hole down for less than its hold:
+ * passive health judges it on fewer connections then. */
+bool health_on_probation(const struct health *h, uint64_t now_ms);
 const char *health_cause_name(enum health_cause c);
 
 /* When health_tick must run next at the latest; UINT64_MAX: no need. */

@@ -50,6 +50,13 @@ passive_sample(struct passive *p, unsigned int i,
 }
 
 void
+passive_probation(struct passive *p, unsigned int i, bool on)
+{
+	if (i < p->nlinks)
+		p->links[i].probation = on;
+}
+
+void
 passive_figures(const struct passive *p, unsigned int i, uint64_t enough,
     struct passive_figures *f)
 {
@@ -80,9 +87,9 @@ passive_figures(const struct passive *p, unsigned int i, uint64_t enough,
 }
 
 static bool
-unanswered(const struct passive_figures *f, unsigned int k)
+unanswered(const struct passive_figures *f, unsigned int k, uint64_t min)
 {
-	return f->sent[k] >= PASSIVE_MIN_NEW &&
+	return f->sent[k] >= min &&
 	    f->answered[k] * 100 <= f->sent[k] * PASSIVE_LOW_PCT;
 }
 
@@ -121,12 +128,14 @@ passive_judge(const struct passive *p, const char *const *names,
 	unsigned int i, j, k, kw, n = 0;
 
 	for (i = 0; i < p->nlinks; i++)
-		passive_figures(p, i, PASSIVE_MIN_NEW, &fs[i]);
+		passive_figures(p, i, p->links[i].probation ?
+		    PASSIVE_MIN_NEW_PROBATION : PASSIVE_MIN_NEW, &fs[i]);
 	for (i = 0; i < p->nlinks; i++) {
 		out[i] = false;
 		why[i][0] = '\0';
 		for (k = 0; k < PASSIVE_NPROTO; k++)
-			if (unanswered(&fs[i], k))
+			if (unanswered(&fs[i], k, p->links[i].probation ?
+			    PASSIVE_MIN_NEW_PROBATION : PASSIVE_MIN_NEW))
 				break;
 		if (k == PASSIVE_NPROTO ||
 		    (j = witness(p, fs, i, &kw)) == p->nlinks)

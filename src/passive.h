@@ -10,7 +10,8 @@
  * at least PASSIVE_MIN_NEW of them, answered at most PASSIVE_LOW_PCT,
  * while those of another link in service were answered over its own such
  * span (at least PASSIVE_MIN_WITNESS new, answered at least
- * PASSIVE_OK_PCT). The short span lets a link that was healthy a moment
+ * PASSIVE_OK_PCT). A link just back from such a verdict is on probation:
+ * PASSIVE_MIN_NEW_PROBATION unanswered are enough. The short span lets a link that was healthy a moment
  * ago be judged within seconds, not after its old answers age out. A link alone in service, or every link failing
  * alike (the servers, not the links), is never taken out.
  *
@@ -26,6 +27,8 @@
 
 #define PASSIVE_WINDOW_S	10
 #define PASSIVE_MIN_NEW		4
+#define PASSIVE_MIN_NEW_PROBATION 2	/* a link just back from a black
+					 * hole */
 #define PASSIVE_LOW_PCT		10
 #define PASSIVE_MIN_WITNESS	3
 #define PASSIVE_OK_PCT		50
@@ -46,6 +49,7 @@ struct passive_counts {
 struct passive_link {
 	struct passive_counts ring[PASSIVE_WINDOW_S + 1];
 	unsigned int n;		/* samples since it came into service */
+	bool probation;		/* judged on PASSIVE_MIN_NEW_PROBATION */
 };
 
 struct passive {
@@ -66,6 +70,9 @@ void passive_init(struct passive *p, unsigned int nlinks);
  * back (table rebuilt) starts the window again. */
 void passive_sample(struct passive *p, unsigned int i,
     const struct passive_counts *c, bool in_service);
+/* Link i is back from a black-hole down (health_on_probation): the first
+ * PASSIVE_MIN_NEW_PROBATION new connections unanswered are enough. */
+void passive_probation(struct passive *p, unsigned int i, bool on);
 /* Link i's figures, per protocol: the counts' differences over the
  * shortest span back from the newest sample in which at least `enough`
  * were sent (else the whole window); answered capped at sent. */

@@ -630,6 +630,10 @@ test_traffic_black_hole(void **state)
 		sim_run(&s, t0 + holds[i] + 1000, HEALTH_UP);
 		assert_int_equal(health_state(&s.h), HEALTH_UP);
 		assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_NONE);
+		/* back from a black hole: on probation for the hold */
+		assert_true(health_on_probation(&s.h, s.now_ms));
+		assert_false(health_on_probation(&s.h, s.now_ms +
+		    holds[i]));
 		sim_run(&s, s.now_ms + 2000, -1);
 	}
 	/* up for long enough: the hold starts again from the base */
@@ -670,6 +674,8 @@ test_traffic_fast(void **state)
 	sim_run(&s, t0 + 20000, HEALTH_UP);
 	/* the first down after a start from UNKNOWN: hold up_ms */
 	assert_true(s.now_ms <= t0 + p.up_ms + 200);
+	/* no black hole: no probation */
+	assert_false(health_on_probation(&s.h, s.now_ms));
 	/* probe downs and carrier losses carry their own causes */
 	assert_true(health_carrier(&s.h, false, s.now_ms));
 	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_CARRIER);

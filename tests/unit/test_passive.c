@@ -159,6 +159,43 @@ test_forget(void **state)
 	assert_int_equal(f.sent[PASSIVE_TCP], 0);
 }
 
+/* Back from a black hole: two unanswered are enough, not four. */
+static void
+test_probation(void **state)
+{
+	struct passive_counts a = { { 0 }, { 0 } }, b = { { 0 }, { 0 } };
+	char why[2][PASSIVE_WHY_MAX];
+	bool out[2], probation;
+	struct passive p;
+	unsigned int s, first;
+
+	(void)state;
+	for (probation = false; ; probation = true) {
+		passive_init(&p, 2);
+		passive_probation(&p, 0, probation);
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		first = 0;
+		for (s = 0; s <= 3 && first == 0; s++) {
+			passive_sample(&p, 0, &a, true);
+			passive_sample(&p, 1, &b, true);
+			passive_judge(&p, names, out, why);
+			if (out[0])
+				first = s;
+			assert_false(out[1]);
+			a.sent[PASSIVE_TCP] += 1;
+			b.sent[PASSIVE_TCP] += 3;
+			b.answered[PASSIVE_TCP] += 3;
+		}
+		if (probation)
+			break;
+		assert_int_equal(first, 0);	/* 3 unanswered: no verdict */
+	}
+	assert_int_equal(first, 2);
+	assert_string_equal(why[0],
+	    "tcp: 2/2 new unanswered in 2 s; isp2 answered 6/6");
+}
+
 int
 main(void)
 {
@@ -173,5 +210,6 @@ main(void)
 		n++;
 	}
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_forget);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_probation);
 	return _cmocka_run_group_tests("passive", t, n, NULL, NULL);
 }
