@@ -98,7 +98,8 @@ fast_arm(struct daemon *d, uint64_t now_us)
 		if (p->fast_src) {
 			log_debug("fast detection: no busy link, sampling "
 			    "each second");
-			p->fast_src = sd_event_source_disable_unref(p->fast_src);
+			p->fast_src =
+			    sd_event_source_disable_unref(p->fast_src);
 		}
 		return;
 	}

@@ -7,8 +7,9 @@
  * says so when:
  *
  * - the link is busy: it received at least FASTDOWN_FLOOR_PPS packets a
- *   second over the last measuring window of about 1 s (>= 0.9 s) (a link with only
- *   probe replies, or idle, is never judged: its probes judge it);
+ *   second over the last measuring window of about 1 s (>= 0.9 s); a
+ *   link with only probe replies, or idle, is never judged (its probes
+ *   judge it);
  * - rx has not moved for silence_ms (default 200);
  * - tx rose by at least FASTDOWN_MIN_TX packets meanwhile (the probes,
  *   ACKs, requests: a link that sends nothing is idle, not dead).
@@ -39,7 +40,7 @@ struct fastdown {
 	bool busy;
 	bool fired;			/* in this silence */
 	uint64_t rx, tx;		/* the last sample's */
-	uint64_t rx_ms;			/* when rx was last seen moving */
+	uint64_t rx_ms;			/* when rx was last seen moved */
 	uint64_t tx_at_rx;		/* tx then */
 	uint64_t win_ms, win_rx, win_tx;	/* the measuring window's
 						 * start */

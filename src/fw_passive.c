@@ -90,7 +90,8 @@ put_ifaces(struct rend *r)
 				break;
 		if (j < i)
 			continue;
-		fprintf(r->f, "%s\"%s\"", n++ ? ", " : "{ ", c->links[i].ifname);
+		fprintf(r->f, "%s\"%s\"", n++ ? ", " : "{ ",
+		    c->links[i].ifname);
 	}
 	fputs(" }", r->f);
 }

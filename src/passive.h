@@ -11,9 +11,10 @@
  * while those of another link in service were answered over its own such
  * span (at least PASSIVE_MIN_WITNESS new, answered at least
  * PASSIVE_OK_PCT). A link just back from such a verdict is on probation:
- * PASSIVE_MIN_NEW_PROBATION unanswered are enough. The short span lets a link that was healthy a moment
- * ago be judged within seconds, not after its old answers age out. A link alone in service, or every link failing
- * alike (the servers, not the links), is never taken out.
+ * PASSIVE_MIN_NEW_PROBATION unanswered are enough. The short span lets a
+ * link that was healthy a moment ago be judged within seconds, not after
+ * its old answers age out. A link alone in service, or every link
+ * failing alike (the servers, not the links), is never taken out.
  *
  * Pure: no clocks, no I/O. Not thread-safe.
  */
@@ -43,7 +44,7 @@ enum passive_proto {
 /* One link's counters (packets, monotonic but for a table rebuilt). */
 struct passive_counts {
 	uint64_t sent[PASSIVE_NPROTO];		/* new connections, flows */
-	uint64_t answered[PASSIVE_NPROTO];	/* SYN-ACKs; UDP replies */
+	uint64_t answered[PASSIVE_NPROTO];	/* SYN-ACKs, UDP replies */
 };
 
 struct passive_link {

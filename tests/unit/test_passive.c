@@ -189,7 +189,7 @@ test_probation(void **state)
 		}
 		if (probation)
 			break;
-		assert_int_equal(first, 0);	/* 3 unanswered: no verdict */
+		assert_int_equal(first, 0);	/* 3 unanswered: none */
 	}
 	assert_int_equal(first, 2);
 	assert_string_equal(why[0],
