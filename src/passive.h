@@ -43,7 +43,7 @@ enum passive_proto {
 
 /* One link's counters (packets, monotonic but for a table rebuilt). */
 struct passive_counts {
-	uint64_t sent[PASSIVE_NPROTO];		/* new connections, flows */
+	uint64_t sent[PASSIVE_NPROTO];	/* new connections */
 	uint64_t answered[PASSIVE_NPROTO];	/* SYN-ACKs, UDP replies */
 };
 
