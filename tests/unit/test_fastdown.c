@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fastdown.h"
+#include "testrng.h"
 
 struct phase {
 	unsigned int ms;
@@ -67,10 +68,7 @@ struct sim {
 static unsigned int
 rnd100(struct sim *s)
 {
-	s->rng ^= s->rng << 13;
-	s->rng ^= s->rng >> 7;
-	s->rng ^= s->rng << 17;
-	return (unsigned int)(s->rng % 100);
+	return test_rnd100(&s->rng);
 }
 
 /* Advance 1 ms of phase ph at time t. */

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "health.h"
+#include "testrng.h"
 
 #define SIM_INFLIGHT	1024
 
@@ -80,11 +81,7 @@ sim_init(struct sim *s, const struct conf_probe *p, uint32_t rtt_us,
 static unsigned int
 rnd100(struct sim *s)
 {
-	/* xorshift64 */
-	s->rng ^= s->rng << 13;
-	s->rng ^= s->rng >> 7;
-	s->rng ^= s->rng << 17;
-	return (unsigned int)(s->rng % 100);
+	return test_rnd100(&s->rng);
 }
 
 static void
