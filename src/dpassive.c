@@ -69,17 +69,28 @@ fast_feed(struct daemon *d, unsigned int k, const struct fw_counter *c,
 {
 	struct dpassive *p = d->passive;
 	struct fastdown *f = &p->fast[k];
+	struct dlink *l = &d->links[k];
 	uint64_t tx0;
 	char why[HEALTH_REASON_MAX];
 
-	if (!fastdown_sample(f, c->rx_packets, c->tx_packets, now_ms))
+	switch (fastdown_sample(f, c->rx_packets, c->tx_packets, now_ms)) {
+	case FASTDOWN_NONE:
 		return;
+	case FASTDOWN_CONFIRM:
+		if (l->v4.probe)
+			probe_burst(l->v4.probe);
+		if (l->v6.probe)
+			probe_burst(l->v6.probe);
+		return;
+	case FASTDOWN_DEAD:
+		break;
+	}
 	tx0 = fastdown_tx_at_silence(f);
 	snprintf(why, sizeof(why), "traffic: nothing received for %llu ms "
-	    "while busy, %llu packets sent meanwhile",
+	    "while busy, %llu packets sent meanwhile, probes included",
 	    (unsigned long long)(now_ms - fastdown_silent_since_ms(f)),
 	    (unsigned long long)(c->tx_packets - tx0));
-	dlink_traffic_down(&d->links[k], false, why);
+	dlink_traffic_down(l, false, why);
 }
 
 static int fast_cb(sd_event_source *s, uint64_t usec, void *userdata);

@@ -34,7 +34,7 @@ window(struct fastdown *f, uint64_t now_ms)
 	f->win_tx = f->tx;
 }
 
-bool
+enum fastdown_verdict
 fastdown_sample(struct fastdown *f, uint64_t rx_packets,
     uint64_t tx_packets, uint64_t now_ms)
 {
@@ -42,26 +42,37 @@ fastdown_sample(struct fastdown *f, uint64_t rx_packets,
 	    now_ms < f->rx_ms) {
 		/* first sample, or the counters were rebuilt */
 		f->have = true;
-		f->busy = f->fired = false;
+		f->busy = f->fired = f->asked = false;
 		f->rx = f->win_rx = rx_packets;
 		f->tx = f->tx_at_rx = f->win_tx = tx_packets;
 		f->rx_ms = f->win_ms = now_ms;
-		return false;
+		return FASTDOWN_NONE;
 	}
 	f->tx = tx_packets;
 	if (rx_packets != f->rx) {
 		f->rx = rx_packets;
 		f->rx_ms = now_ms;
 		f->tx_at_rx = tx_packets;
-		f->fired = false;
+		f->fired = f->asked = false;
 	}
 	window(f, now_ms);
 	if (f->silence_ms == 0 || !f->busy || f->fired ||
-	    now_ms < f->rx_ms + f->silence_ms ||
+	    now_ms < f->rx_ms + f->silence_ms / 2)
+		return FASTDOWN_NONE;
+	if (!f->asked) {
+		/* still sending, nothing back: does it answer at all? */
+		if (f->tx == f->tx_at_rx)
+			return FASTDOWN_NONE;
+		f->asked = true;
+		f->asked_ms = now_ms;
+		return FASTDOWN_CONFIRM;
+	}
+	if (now_ms < f->rx_ms + f->silence_ms ||
+	    now_ms < f->asked_ms + f->silence_ms / 8 ||
 	    f->tx < f->tx_at_rx + FASTDOWN_MIN_TX)
-		return false;
+		return FASTDOWN_NONE;
 	f->fired = true;
-	return true;
+	return FASTDOWN_DEAD;
 }
 
 bool

@@ -2,9 +2,11 @@
 /*
  * Unit tests of fast detection under load (fastdown.c), driven by
  * synthetic counter series: a link's rx and tx packet rates per phase,
- * with probes (10 a second out, their replies in unless cut) and seeded
- * random loss, sampled as the daemon does: every FASTDOWN_SAMPLE_MS while
- * the detector says busy, else each second.
+ * with probes (10 a second out, their replies in unless cut or lost) and
+ * seeded random loss, sampled as the daemon does: every FASTDOWN_SAMPLE_MS
+ * while the detector says busy, else each second; a confirmation asked
+ * sends a probe to each of 3 targets, answered 12 ms later like the
+ * others.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -63,6 +65,8 @@ struct sim {
 	uint64_t rng;
 	double rx_acc, tx_acc;
 	uint64_t rx, tx;
+	uint64_t burst_reply_ms;	/* replies due then (0: none) */
+	unsigned int burst_replies;
 };
 
 static unsigned int
@@ -90,53 +94,126 @@ step(struct sim *s, const struct phase *ph, unsigned int loss_pct,
 	s->tx += n;
 	if (ph->probes && t % 100 == 0)
 		s->tx++;
-	/* the reply 12 ms later, unless lost or cut */
+	/* the reply 12 ms later, unless lost (either way) or cut */
 	if (ph->probes && t % 100 == 12 && !ph->cut &&
-	    rnd100(s) >= loss_pct)
+	    rnd100(s) >= loss_pct && rnd100(s) >= loss_pct)
 		s->rx++;
+	if (s->burst_replies && t == s->burst_reply_ms) {
+		s->rx += s->burst_replies;
+		s->burst_replies = 0;
+	}
+}
+
+/* A confirmation: a probe to each of 3 targets, the answers 12 ms later. */
+static void
+burst(struct sim *s, const struct phase *ph, unsigned int loss_pct,
+    uint64_t t)
+{
+	unsigned int k;
+
+	for (k = 0; k < 3; k++) {
+		s->tx++;
+		if (!ph->cut && rnd100(s) >= loss_pct &&
+		    rnd100(s) >= loss_pct) {
+			s->burst_replies++;
+			s->burst_reply_ms = t + 12;
+		}
+	}
+}
+
+/* Run phases ph (up to 4) sampling as the daemon does; the number of
+ * fires, the first one's time; *cut_ms: when the first cut phase began. */
+static unsigned int
+run(const struct phase *ph, unsigned int loss_pct, uint64_t seed,
+    uint64_t *cut_ms, uint64_t *fired_ms, unsigned int *nconfirm)
+{
+	struct fastdown f;
+	struct sim s;
+	uint64_t t = 0, next = 0;
+	unsigned int i, ms, nfired = 0;
+	bool cut = false;
+
+	memset(&s, 0, sizeof(s));
+	s.rng = seed;
+	*cut_ms = *fired_ms = 0;
+	*nconfirm = 0;
+	fastdown_init(&f, 200);
+	for (i = 0; i < 4 && ph[i].ms; i++) {
+		if (ph[i].cut && !cut) {
+			cut = true;
+			*cut_ms = t;
+		}
+		for (ms = 0; ms < ph[i].ms; ms++, t++) {
+			step(&s, &ph[i], loss_pct, t);
+			if (t < next)
+				continue;
+			switch (fastdown_sample(&f, s.rx, s.tx, t)) {
+			case FASTDOWN_NONE:
+				break;
+			case FASTDOWN_CONFIRM:
+				(*nconfirm)++;
+				burst(&s, &ph[i], loss_pct, t);
+				break;
+			case FASTDOWN_DEAD:
+				if (nfired++ == 0)
+					*fired_ms = t;
+				break;
+			}
+			next = t + (fastdown_busy(&f) ? FASTDOWN_SAMPLE_MS :
+			    1000);
+		}
+	}
+	if (nfired)
+		assert_false(fastdown_busy(&f));	/* idle to it after */
+	return nfired;
 }
 
 static void
 test_series(void **state)
 {
 	const struct fcase *c = *state;
-	struct fastdown f;
-	struct sim s;
-	uint64_t t = 0, next = 0, cut_ms = 0, fired_ms = 0;
-	unsigned int i, ms, nfired = 0;
-	bool cut = false;
+	uint64_t cut_ms, fired_ms;
+	unsigned int nfired, nconfirm;
 
-	memset(&s, 0, sizeof(s));
-	s.rng = 12345;
-	fastdown_init(&f, 200);
-	for (i = 0; i < 4 && c->ph[i].ms; i++) {
-		if (c->ph[i].cut && !cut) {
-			cut = true;
-			cut_ms = t;
-		}
-		for (ms = 0; ms < c->ph[i].ms; ms++, t++) {
-			step(&s, &c->ph[i], c->loss_pct, t);
-			if (t < next)
-				continue;
-			if (fastdown_sample(&f, s.rx, s.tx, t)) {
-				if (nfired++ == 0)
-					fired_ms = t;
-			}
-			next = t + (fastdown_busy(&f) ? FASTDOWN_SAMPLE_MS :
-			    1000);
-		}
-	}
+	nfired = run(c->ph, c->loss_pct, 12345, &cut_ms, &fired_ms,
+	    &nconfirm);
 	if (c->max_detect_ms < 0) {
 		assert_int_equal(nfired, 0);
 		return;
 	}
 	assert_int_equal(nfired, 1);	/* once per silence */
+	assert_true(nconfirm >= 1);	/* asked before */
 	assert_true(fired_ms >= cut_ms + 200);
 	print_message("%s: down %llu ms after the cut\n", c->name,
 	    (unsigned long long)(fired_ms - cut_ms));
 	assert_true(fired_ms <= cut_ms + (uint64_t)c->max_detect_ms);
-	/* after a fire the link is idle to it: sampled each second again */
-	assert_false(fastdown_busy(&f));
+}
+
+/* Downloads that end on a link with 5% loss each way, 1000 times (seeded,
+ * so the same every run): the lost probe replies make silences, the
+ * confirmation keeps them from reading as cuts. */
+static void
+test_ends_with_loss(void **state)
+{
+	struct phase ph[3] = {
+	    { 3000, 2500, 1250, false, true },
+	    { 0, 0, 0, false, true },
+	    { 0, 0, 0, false, false } };
+	uint64_t seed, cut_ms, fired_ms;
+	unsigned int fires = 0, confirms = 0, n, nc;
+
+	(void)state;
+	for (seed = 1; seed <= 1000; seed++) {
+		ph[0].ms = 2000 + (unsigned int)(seed % 1000);
+		ph[1].ms = 3000;
+		n = run(ph, 5, seed * 7919, &cut_ms, &fired_ms, &nc);
+		fires += n;
+		confirms += nc;
+	}
+	print_message("1000 download ends at 5%% loss: %u confirmations "
+	    "asked, %u false downs\n", confirms, fires);
+	assert_true(confirms > 10);	/* the silences do happen */
+	assert_true(fires <= 2);
 }
 
 /* Off (silence 0), and counters going back (the table rebuilt). */
@@ -151,20 +228,22 @@ test_off_and_reset(void **state)
 	for (t = 0; t < 3000; t += 50) {
 		rx += t < 2000 ? 200 : 0;
 		tx += 5;
-		assert_false(fastdown_sample(&f, rx, tx, t));
+		assert_int_equal(fastdown_sample(&f, rx, tx, t),
+		    FASTDOWN_NONE);
 		assert_false(fastdown_busy(&f));
 	}
 	fastdown_init(&f, 200);
 	for (t = 0; t <= 2000; t += 50) {
 		rx += 200;
 		tx += 5;
-		assert_false(fastdown_sample(&f, rx, tx, t));
+		assert_int_equal(fastdown_sample(&f, rx, tx, t),
+		    FASTDOWN_NONE);
 	}
 	assert_true(fastdown_busy(&f));
 	/* rebuilt: the counters start again from 0, not a silence */
-	assert_false(fastdown_sample(&f, 3, 1, 2050));
+	assert_int_equal(fastdown_sample(&f, 3, 1, 2050), FASTDOWN_NONE);
 	assert_false(fastdown_busy(&f));
-	assert_false(fastdown_sample(&f, 3, 10, 2400));
+	assert_int_equal(fastdown_sample(&f, 3, 10, 2400), FASTDOWN_NONE);
 }
 
 int
@@ -181,5 +260,6 @@ main(void)
 		n++;
 	}
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_off_and_reset);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_ends_with_loss);
 	return _cmocka_run_group_tests("fastdown", t, n, NULL, NULL);
 }
