@@ -31,6 +31,16 @@ unix_s(void)
 	return (uint64_t)time(NULL);
 }
 
+static uint64_t
+unix_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static char
 famc(const struct dlink_fam *f)
 {
@@ -118,6 +128,7 @@ fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
 
 	ev = &d->events[d->nevents++ % DAEMON_EVENTS_MAX];
 	ev->when_s = f->since_s;
+	ev->when_ms = unix_ms();
 	snprintf(ev->link, sizeof(ev->link), "%s", l->conf->name);
 	ev->from = from;
 	ev->to = to;

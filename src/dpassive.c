@@ -40,6 +40,23 @@ on_probation(const struct dlink *l, uint64_t now_ms)
 	    (l->v6.probe && health_on_probation(&l->v6.health, now_ms));
 }
 
+/* When the link's newest probe reply came, any family; 0: never. */
+static uint64_t
+last_reply_ms(const struct dlink *l)
+{
+	const struct dlink_fam *fams[2] = { &l->v4, &l->v6 };
+	const struct stats *s;
+	uint64_t t = 0;
+	unsigned int j, i;
+
+	for (j = 0; j < 2; j++)
+		for (i = 0; fams[j]->probe &&
+		    (s = health_target_stats(&fams[j]->health, i)); i++)
+			if (s->has_reply && s->last_reply_ms > t)
+				t = s->last_reply_ms;
+	return t;
+}
+
 static const struct fw_counter *
 find(const struct fw_counter *fc, int n, const char *link)
 {
@@ -73,10 +90,14 @@ fast_feed(struct daemon *d, unsigned int k, const struct fw_counter *c,
 	uint64_t tx0;
 	char why[HEALTH_REASON_MAX];
 
-	switch (fastdown_sample(f, c->rx_packets, c->tx_packets, now_ms)) {
+	switch (fastdown_sample(f, c->rx_packets, c->tx_packets,
+	    last_reply_ms(l), now_ms)) {
 	case FASTDOWN_NONE:
 		return;
 	case FASTDOWN_CONFIRM:
+		log_debug("link %s: nothing received for %llu ms while busy: "
+		    "probing its targets at once", l->conf->name,
+		    (unsigned long long)(now_ms - fastdown_silent_since_ms(f)));
 		if (l->v4.probe)
 			probe_burst(l->v4.probe);
 		if (l->v6.probe)

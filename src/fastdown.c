@@ -36,21 +36,31 @@ window(struct fastdown *f, uint64_t now_ms)
 
 enum fastdown_verdict
 fastdown_sample(struct fastdown *f, uint64_t rx_packets,
-    uint64_t tx_packets, uint64_t now_ms)
+    uint64_t tx_packets, uint64_t reply_ms, uint64_t now_ms)
 {
 	if (!f->have || rx_packets < f->rx || tx_packets < f->tx ||
 	    now_ms < f->rx_ms) {
 		/* first sample, or the counters were rebuilt */
 		f->have = true;
 		f->busy = f->fired = f->asked = false;
-		f->rx = f->win_rx = rx_packets;
+		f->rx = f->rx_base = f->win_rx = rx_packets;
 		f->tx = f->tx_at_rx = f->win_tx = tx_packets;
 		f->rx_ms = f->win_ms = now_ms;
 		return FASTDOWN_NONE;
 	}
 	f->tx = tx_packets;
-	if (rx_packets != f->rx) {
-		f->rx = rx_packets;
+	f->rx = rx_packets;
+	/* a lone packet (the ISP router's neighbour discovery, one probe
+	 * reply) does not end a silence; two do, and so does any answer to
+	 * the confirmation */
+	if (rx_packets >= f->rx_base + FASTDOWN_MIN_RX ||
+	    (f->asked && reply_ms >= f->asked_ms)) {
+		/* the confirmation answered while nothing else came in: the
+		 * link went idle, not dead; busy again from a window's rate */
+		if (f->asked && reply_ms >= f->asked_ms &&
+		    rx_packets < f->rx_base + FASTDOWN_CONFIRM_MAX)
+			f->busy = false;
+		f->rx_base = rx_packets;
 		f->rx_ms = now_ms;
 		f->tx_at_rx = tx_packets;
 		f->fired = f->asked = false;
@@ -67,11 +77,16 @@ fastdown_sample(struct fastdown *f, uint64_t rx_packets,
 		f->asked_ms = now_ms;
 		return FASTDOWN_CONFIRM;
 	}
-	if (now_ms < f->rx_ms + f->silence_ms ||
+	if (now_ms + FASTDOWN_SLACK_MS < f->rx_ms + f->silence_ms ||
 	    now_ms < f->asked_ms + f->silence_ms / 8 ||
 	    f->tx < f->tx_at_rx + FASTDOWN_MIN_TX)
 		return FASTDOWN_NONE;
+	/* busy again only from the rate of a window that starts now */
 	f->fired = true;
+	f->busy = false;
+	f->win_ms = now_ms;
+	f->win_rx = f->rx;
+	f->win_tx = f->tx;
 	return FASTDOWN_DEAD;
 }
 

@@ -194,8 +194,9 @@ policy_json(const struct status_policy *p)
 json_t *
 status_event_to_json(const struct status_event *ev)
 {
-	return json_pack("{s:o,s:s,s:s,s:s,s:s,s:o,s:s}",
+	return json_pack("{s:o,s:o,s:s,s:s,s:s,s:s,s:o,s:s}",
 	    "time", u64(ev->when_s),
+	    "time_ms", ev->when_ms ? u64(ev->when_ms) : json_null(),
 	    "link", ev->link,
 	    "family", ev->family == '6' ? "ipv6" : "ipv4",
 	    "from", health_state_name(ev->from),

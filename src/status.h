@@ -70,6 +70,8 @@ struct status_policy {
 
 struct status_event {
 	uint64_t when_s;
+	uint64_t when_ms;		/* the same in unix milliseconds; 0:
+					 * not known */
 	char link[CONF_NAME_MAX];
 	char family;			/* '4' or '6' */
 	enum health_state from, to;
@@ -127,7 +129,7 @@ struct status {
  *   "gateway":S|null, "rtt_ms":F|null, "jitter_ms":F|null,
  *   "loss_pct":F|null, "targets":[{"address":S, "answering":B,
  *   "rtt_ms":F|null, "jitter_ms":F|null, "loss_pct":F|null}]}
- * EVENT: {"time":UNIX_S, "link":S, "family":"ipv4|ipv6", "from":S,
+ * EVENT: {"time":UNIX_S, "time_ms":UNIX_MS|null, "link":S, "family":"ipv4|ipv6", "from":S,
  *   "to":S, "cause":"probes|carrier|traffic"|null, "reason":S}
  *
  * "down_cause" says why a link is down: its probes stopped answering, its

@@ -24,6 +24,8 @@ struct phase {
 	bool cut;			/* nothing comes in, probe replies
 					 * neither */
 	bool probes;			/* probes sent (and answered) */
+	unsigned int stray_ms;	/* a lone packet in that often (the ISP
+				 * router's NDP); 0: never */
 };
 
 struct fcase {
@@ -35,30 +37,33 @@ struct fcase {
 
 static const struct fcase cases[] = {
 	{ "cut under a 30 Mbit/s download", 0, {
-	    { 3000, 2500, 1250, false, true },
-	    { 5000, 0, 0, true, true } }, 300 },
+	    { 3000, 2500, 1250, false, true, 0 },
+	    { 5000, 0, 0, true, true, 0 } }, 300 },
 	{ "cut under a 2 Mbit/s download", 0, {
-	    { 5000, 170, 85, false, true },
-	    { 5000, 0, 0, true, true } }, 300 },
+	    { 5000, 170, 85, false, true, 0 },
+	    { 5000, 0, 0, true, true, 0 } }, 300 },
+	{ "cut; the ISP router still sends NDP every 400 ms", 0, {
+	    { 3000, 2500, 1250, false, true, 0 },
+	    { 5000, 0, 0, true, true, 400 } }, 300 },
 	{ "cut under load with 5% loss before it", 5, {
-	    { 5000, 2500, 1250, false, true },
-	    { 5000, 0, 0, true, true } }, 300 },
+	    { 5000, 2500, 1250, false, true, 0 },
+	    { 5000, 0, 0, true, true, 0 } }, 300 },
 	{ "idle link, probes only: never judged", 0, {
-	    { 60000, 0, 0, false, true },
-	    { 5000, 0, 0, true, true } }, -1 },
+	    { 60000, 0, 0, false, true, 0 },
+	    { 5000, 0, 0, true, true, 0 } }, -1 },
 	{ "download ends, probes still answered", 0, {
-	    { 5000, 2500, 1250, false, true },
-	    { 30000, 0, 0, false, true } }, -1 },
+	    { 5000, 2500, 1250, false, true, 0 },
+	    { 30000, 0, 0, false, true, 0 } }, -1 },
 	{ "saturated slow link (1 Mbit/s), 5% loss, 60 s", 5, {
-	    { 60000, 85, 42, false, true } }, -1 },
+	    { 60000, 85, 42, false, true, 0 } }, -1 },
 	{ "saturated 30 Mbit/s, 5% loss, 60 s", 5, {
-	    { 60000, 2500, 1250, false, true } }, -1 },
+	    { 60000, 2500, 1250, false, true, 0 } }, -1 },
 	{ "download ends and nothing is sent: idle, not dead", 0, {
-	    { 5000, 2500, 1250, false, false },
-	    { 5000, 0, 0, true, false } }, -1 },
+	    { 5000, 2500, 1250, false, false, 0 },
+	    { 5000, 0, 0, true, false, 0 } }, -1 },
 	{ "below the floor (30 pkt/s) then cut: left to the probes", 0, {
-	    { 5000, 30, 15, false, true },
-	    { 5000, 0, 0, true, true } }, -1 },
+	    { 5000, 30, 15, false, true, 0 },
+	    { 5000, 0, 0, true, true, 0 } }, -1 },
 };
 
 struct sim {
@@ -67,6 +72,7 @@ struct sim {
 	uint64_t rx, tx;
 	uint64_t burst_reply_ms;	/* replies due then (0: none) */
 	unsigned int burst_replies;
+	uint64_t reply_ms;		/* the newest probe reply */
 };
 
 static unsigned int
@@ -96,12 +102,17 @@ step(struct sim *s, const struct phase *ph, unsigned int loss_pct,
 		s->tx++;
 	/* the reply 12 ms later, unless lost (either way) or cut */
 	if (ph->probes && t % 100 == 12 && !ph->cut &&
-	    rnd100(s) >= loss_pct && rnd100(s) >= loss_pct)
+	    rnd100(s) >= loss_pct && rnd100(s) >= loss_pct) {
 		s->rx++;
+		s->reply_ms = t;
+	}
 	if (s->burst_replies && t == s->burst_reply_ms) {
 		s->rx += s->burst_replies;
 		s->burst_replies = 0;
+		s->reply_ms = t;
 	}
+	if (ph->stray_ms && t % ph->stray_ms == 7)
+		s->rx++;
 }
 
 /* A confirmation: a probe to each of 3 targets, the answers 12 ms later. */
@@ -147,7 +158,8 @@ run(const struct phase *ph, unsigned int loss_pct, uint64_t seed,
 			step(&s, &ph[i], loss_pct, t);
 			if (t < next)
 				continue;
-			switch (fastdown_sample(&f, s.rx, s.tx, t)) {
+			switch (fastdown_sample(&f, s.rx, s.tx, s.reply_ms,
+			    t)) {
 			case FASTDOWN_NONE:
 				break;
 			case FASTDOWN_CONFIRM:
@@ -196,9 +208,9 @@ static void
 test_ends_with_loss(void **state)
 {
 	struct phase ph[3] = {
-	    { 3000, 2500, 1250, false, true },
-	    { 0, 0, 0, false, true },
-	    { 0, 0, 0, false, false } };
+	    { 3000, 2500, 1250, false, true, 0 },
+	    { 0, 0, 0, false, true, 0 },
+	    { 0, 0, 0, false, false, 0 } };
 	uint64_t seed, cut_ms, fired_ms;
 	unsigned int fires = 0, confirms = 0, n, nc;
 
@@ -228,7 +240,7 @@ test_off_and_reset(void **state)
 	for (t = 0; t < 3000; t += 50) {
 		rx += t < 2000 ? 200 : 0;
 		tx += 5;
-		assert_int_equal(fastdown_sample(&f, rx, tx, t),
+		assert_int_equal(fastdown_sample(&f, rx, tx, 0, t),
 		    FASTDOWN_NONE);
 		assert_false(fastdown_busy(&f));
 	}
@@ -236,14 +248,15 @@ test_off_and_reset(void **state)
 	for (t = 0; t <= 2000; t += 50) {
 		rx += 200;
 		tx += 5;
-		assert_int_equal(fastdown_sample(&f, rx, tx, t),
+		assert_int_equal(fastdown_sample(&f, rx, tx, 0, t),
 		    FASTDOWN_NONE);
 	}
 	assert_true(fastdown_busy(&f));
 	/* rebuilt: the counters start again from 0, not a silence */
-	assert_int_equal(fastdown_sample(&f, 3, 1, 2050), FASTDOWN_NONE);
+	assert_int_equal(fastdown_sample(&f, 3, 1, 0, 2050), FASTDOWN_NONE);
 	assert_false(fastdown_busy(&f));
-	assert_int_equal(fastdown_sample(&f, 3, 10, 2400), FASTDOWN_NONE);
+	assert_int_equal(fastdown_sample(&f, 3, 10, 0, 2400),
+	    FASTDOWN_NONE);
 }
 
 int

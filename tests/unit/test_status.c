@@ -145,6 +145,7 @@ setup(void **state)
 	events[0].to = HEALTH_UP;
 	strcpy(events[0].reason, "30 probes answered in 3.0 s");
 	events[1].when_s = NOW - 12;
+	events[1].when_ms = (NOW - 12) * 1000ULL + 345;
 	strcpy(events[1].link, "isp2");
 	events[1].family = '4';
 	events[1].from = HEALTH_UP;
@@ -265,8 +266,11 @@ test_json_schema(void **state)
 	t = json_array_get(json_object_get(j, "events"), 1);
 	assert_string_equal(json_string_value(json_object_get(t, "cause")),
 	    "probes");
+	assert_int_equal(json_integer_value(json_object_get(t, "time_ms")),
+	    (NOW - 12) * 1000LL + 345);
 	t = json_array_get(json_object_get(j, "events"), 0);
 	assert_true(json_is_null(json_object_get(t, "cause")));
+	assert_true(json_is_null(json_object_get(t, "time_ms")));
 	json_array_foreach(json_object_get(j, "links"), i, l) {
 		bool known = false;
 
