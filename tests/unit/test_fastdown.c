@@ -17,6 +17,7 @@
 
 #include "fastdown.h"
 #include "testrng.h"
+#include "testtable.h"
 
 struct phase {
 	unsigned int ms;
@@ -263,15 +264,9 @@ int
 main(void)
 {
 	struct CMUnitTest t[32];
-	size_t i, n = 0;
+	size_t n = 0;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		memset(&t[n], 0, sizeof(t[n]));
-		t[n].name = cases[i].name;
-		t[n].test_func = test_series;
-		t[n].initial_state = (void *)&cases[i];
-		n++;
-	}
+	TABLE(t, n, cases, test_series);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_off_and_reset);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_ends_with_loss);
 	return _cmocka_run_group_tests("fastdown", t, n, NULL, NULL);

@@ -16,6 +16,7 @@
 
 #include "health.h"
 #include "testrng.h"
+#include "testtable.h"
 
 #define SIM_INFLIGHT	1024
 
@@ -577,17 +578,6 @@ test_state_names(void **state)
 	assert_string_equal(health_state_name(HEALTH_DOWN), "down");
 }
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define TABLE(tests, n, arr, fn) do {					\
-	size_t i_;							\
-	for (i_ = 0; i_ < NELEM(arr); i_++) {				\
-		tests[n].name = arr[i_].name;				\
-		tests[n].test_func = fn;				\
-		tests[n].setup_func = tests[n].teardown_func = NULL;	\
-		tests[n].initial_state = (void *)&arr[i_];		\
-		n++;							\
-	}								\
-} while (0)
 
 /* --- traffic overrides --- */
 

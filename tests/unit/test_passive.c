@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "passive.h"
+#include "testtable.h"
 
 #define NL	3
 
@@ -200,15 +201,9 @@ int
 main(void)
 {
 	struct CMUnitTest t[32];
-	size_t i, n = 0;
+	size_t n = 0;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		memset(&t[n], 0, sizeof(t[n]));
-		t[n].name = cases[i].name;
-		t[n].test_func = test_series;
-		t[n].initial_state = (void *)&cases[i];
-		n++;
-	}
+	TABLE(t, n, cases, test_series);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_forget);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_probation);
 	return _cmocka_run_group_tests("passive", t, n, NULL, NULL);
