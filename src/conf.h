@@ -73,6 +73,13 @@ struct conf_probe {
 	unsigned int hold_max_ms;	/* cap of the flap damping; default
 					 * 60000 */
 	unsigned int size;		/* ICMP payload bytes; default 16 */
+	unsigned int passive_hold_ms;	/* passive health: the first hold of
+					 * a link out for unanswered traffic;
+					 * default 30000; 0: passive health
+					 * off */
+	unsigned int fast_down_ms;	/* a busy link whose rx is silent this
+					 * long while it sends is down;
+					 * default 200; 0: off */
 };
 
 struct conf_link {

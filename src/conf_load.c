@@ -42,7 +42,8 @@ static cfg_opt_t probe_opts[] = {
 	OPT_LIST("targets"), OPT("rate"), OPT("timeout"), OPT("down-after"),
 	OPT("up-after"), OPT("reliability"), OPT("window"),
 	OPT("latency-degraded"), OPT("latency-down"), OPT("loss-degraded"),
-	OPT("loss-down"), OPT("hold-max"), OPT("size"), OPT_SECLINE, CFG_END()
+	OPT("loss-down"), OPT("hold-max"), OPT("size"), OPT("passive-hold"),
+	OPT("fast-down"), OPT_SECLINE, CFG_END()
 };
 static cfg_opt_t link_opts[] = {
 	OPT("interface"), OPT_LIST("gateway"), OPT("gateway6"), OPT("weight"),

@@ -118,6 +118,8 @@ pr_probe(FILE *f, const char *ind, const struct conf_probe *p)
 	fprintf(f, "%sloss-down = %u\n", in, p->loss_down_pct);
 	pr_dur(f, in, "hold-max", p->hold_max_ms);
 	fprintf(f, "%ssize = %u\n", in, p->size);
+	pr_dur(f, in, "passive-hold", p->passive_hold_ms);
+	pr_dur(f, in, "fast-down", p->fast_down_ms);
 	fprintf(f, "%s}\n", ind);
 }
 

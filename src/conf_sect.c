@@ -104,6 +104,8 @@ conf_probe_defaults(struct conf_probe *p)
 	p->loss_degraded_pct = 10;
 	p->loss_down_pct = 20;
 	p->hold_max_ms = 60000;
+	p->passive_hold_ms = 30000;
+	p->fast_down_ms = 200;
 	p->size = 24;	/* magic, send time, tag; 4 bytes of fill */
 }
 
@@ -144,6 +146,8 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 #define D(o, f, m) { o, offsetof(struct conf_probe, f), m }
 		D("timeout", timeout_ms, 1), D("down-after", down_ms, 1),
 		D("up-after", up_ms, 1), D("hold-max", hold_max_ms, 0),
+		D("passive-hold", passive_hold_ms, 0),
+		D("fast-down", fast_down_ms, 0),
 		D("latency-degraded", latency_degraded_ms, 1),
 		D("latency-down", latency_down_ms, 1),
 #undef D

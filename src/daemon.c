@@ -21,6 +21,7 @@
 #include "daemon.h"
 #include "dconn.h"
 #include "dctl.h"
+#include "dpassive.h"
 #include "log.h"
 #include "mpathnl.h"
 #include "reconcile.h"
@@ -717,11 +718,15 @@ static int
 sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct daemon *d = userdata;
+	struct fw_counter fc[CONF_MAX_LINKS];
 	struct dstatus_in in;
 	json_t *j;
+	int n;
 
 	ctrack_tick(d->ctrack);
-	dstatus_sample(&d->links);
+	n = fwread_counters(fc, CONF_MAX_LINKS);
+	dstatus_sample(&d->links, fc, n);
+	dpassive_sample(d->passive, fc, n);
 	if (d->control && control_watching(d->control) && d->links.n &&
 	    d->links.v[0].ring_n % 2 == 0) {
 		status_in(d, &in);
@@ -743,6 +748,8 @@ ctl_start(struct daemon *d)
 	if ((d->control = dctl_open(d->ev, d->conf, &ops, d)) == NULL)
 		return -errno;
 	d->notify.control = d->control;
+	if ((d->passive = dpassive_new(d->ev, &d->links, &d->conf)) == NULL)
+		return -ENOMEM;
 	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
 	if ((rc = sd_event_add_time(d->ev, &d->sample_src, CLOCK_MONOTONIC,
 	    now + SAMPLE_US, 10000, sample_cb, d)) < 0)
@@ -760,6 +767,8 @@ static void
 ctl_stop(struct daemon *d)
 {
 	d->sample_src = sd_event_source_disable_unref(d->sample_src);
+	dpassive_free(d->passive);
+	d->passive = NULL;
 	control_free(d->control);
 	d->control = NULL;
 	d->notify.control = NULL;

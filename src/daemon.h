@@ -28,6 +28,7 @@ struct rt;
 struct control;
 struct ctrack;
 struct mpathnl;
+struct dpassive;
 
 struct daemon {
 	sd_event *ev;
@@ -54,6 +55,7 @@ struct daemon {
 	struct mpathnl *mpath;		/* NULL: the kernel has no MPTCP */
 	bool mpath_clean;		/* mptcp off, none of ours left */
 	sd_event_source *sample_src;	/* counters, each second */
+	struct dpassive *passive;	/* passive health, fast detection */
 	bool stopping;
 	enum ha_role ha_role;		/* as keepalived told (uplinkctl ha) */
 	int ha_track;			/* value in conf->ha_track_file; -1:

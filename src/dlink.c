@@ -431,3 +431,32 @@ dlink_by_name(struct dlink_set *s, const char *name)
 			return &s->v[i];
 	return NULL;
 }
+
+void
+dlink_traffic_down(struct dlink *l, bool black_hole, const char *why)
+{
+	struct dlink_fam *fams[2] = { &l->v4, &l->v6 };
+	uint64_t now_ms = probe_now_ms();
+	enum health_state from;
+	bool changed = false;
+	unsigned int j;
+
+	for (j = 0; j < 2; j++) {
+		struct dlink_fam *f = fams[j];
+
+		if (!f->probe)
+			continue;
+		if (now_ms < f->last_ms)
+			now_ms = f->last_ms;
+		f->last_ms = now_ms;
+		from = dlink_state(f);
+		if (health_traffic_down(&f->health, black_hole,
+		    l->conf->probe.passive_hold_ms, now_ms, why)) {
+			fam_note(f, from, health_reason(&f->health));
+			changed = true;
+		}
+		fam_arm(f);
+	}
+	if (changed)
+		l->set->cb->urgent(l->set->ud);
+}

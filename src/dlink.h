@@ -101,5 +101,9 @@ dlink_state(const struct dlink_fam *f)
 }
 /* '4' or '6'. */
 char dlink_famc(const struct dlink_fam *f);
+/* The link's traffic says it is dead (dpassive.c): each probed family
+ * goes down with cause traffic (health_traffic_down; black_hole: held
+ * with the link's passive-hold), reported up as any change. */
+void dlink_traffic_down(struct dlink *l, bool black_hole, const char *why);
 
 #endif

@@ -8,11 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "control.h"
 #include "dnotify.h"
 #include "hooks.h"
 #include "log.h"
+
+/* Now in unix milliseconds (watch events carry it: the tests time a cut
+ * to the daemon's own moment); 0 if the clock cannot be read. */
+static uint64_t
+unix_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 struct dnotify_pending {
 	struct status_event ev;
@@ -116,9 +129,12 @@ dnotify_changed(struct dnotify *n, const struct dlink_fam *f,
 		p = &n->pending[n->npending];
 	memset(p, 0, sizeof(*p));
 	p->ev.when_s = f->since_s;
+	p->ev.when_ms = unix_ms();
 	snprintf(p->ev.link, sizeof(p->ev.link), "%s", f->link->conf->name);
 	p->ev.from = from;
 	p->ev.to = dlink_state(f);
+	p->ev.cause = p->ev.to == HEALTH_DOWN ? health_cause(&f->health) :
+	    HEALTH_CAUSE_NONE;
 	p->ev.family = dlink_famc(f);
 	snprintf(p->ev.reason, sizeof(p->ev.reason), "%s", reason);
 	fill_env(p, f, reason, role);

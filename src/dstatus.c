@@ -40,6 +40,7 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 	memset(sf, 0, sizeof(*sf));
 	sf->present = pf ? pf->usable : false;
 	sf->state = dlink_state(f);
+	sf->cause = health_cause(&f->health);
 	sf->active = pf ? pf->active : false;
 	sf->since_s = f->since_s;
 	sf->rtt_ms = sf->jitter_ms = sf->loss_pct = -1;
@@ -295,13 +296,11 @@ dstatus_exec_info(const struct dstatus_in *d, const char *link)
 }
 
 void
-dstatus_sample(struct dlink_set *s)
+dstatus_sample(struct dlink_set *s, const struct fw_counter *fc, int n)
 {
-	struct fw_counter fc[CONF_MAX_LINKS];
-	int n, i;
+	int i;
 	unsigned int k;
 
-	n = fwread_counters(fc, CONF_MAX_LINKS);
 	for (k = 0; k < s->n; k++) {
 		struct dlink *l = &s->v[k];
 

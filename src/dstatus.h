@@ -16,6 +16,8 @@
 #include "ha.h"
 #include "plan.h"
 
+struct fw_counter;
+
 struct ctrack;
 
 /* The daemon's own figures. */
@@ -44,6 +46,7 @@ json_t *dstatus_rates_json(const struct dstatus_in *in);
  * such link. */
 json_t *dstatus_exec_info(const struct dstatus_in *in, const char *link);
 /* The firewall's counters into each link's ring (each second). */
-void dstatus_sample(struct dlink_set *s);
+void dstatus_sample(struct dlink_set *s, const struct fw_counter *fc,
+    int n);
 
 #endif

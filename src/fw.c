@@ -204,6 +204,7 @@ render_prerouting(struct rend *r)
 			    c->links[i].ifname, m[0], m[1], m[2], m[3], m[4],
 			    m[5], cnt);
 	}
+	fw_passive_render(r, true);
 	render_restore(r, ch, "ct mark");
 	fw_rule(r, ch, "ct state != new return");
 	/* inbound: the connection is the uplink's it arrived over */
@@ -362,6 +363,7 @@ render_postrouting(struct rend *r)
 			    "%s counter name \"%s\"", c->links[i].ifname,
 			    addr_str(&pl->v6.gateway, buf), cnt);
 	}
+	fw_passive_render(r, false);
 }
 
 static void

@@ -15,7 +15,8 @@
 
 static const char *const fixed_chains[] = {
 	"prerouting", "output", "postrouting", "nat_postrouting", "guard",
-	"rules", "choose", "bypass", "unreachable",
+	"rules", "choose", "bypass", "unreachable", "passive_in",
+	"passive_out",
 };
 
 /* The config's own rules (conf_name_ok, conf_ifname_bad), checked again:
@@ -70,6 +71,42 @@ fw_counter_parse(const char *counter, char *link, size_t len, bool *tx)
 		return -EINVAL;
 	memcpy(link, counter + 5, n);
 	link[n] = '\0';
+	return 0;
+}
+
+static const char *const suffixes[FW_PASSIVE_NKINDS] = {
+	"_syn", "_synack", "_udp", "_udpans",
+};
+
+int
+fw_passive_counter_name(const char *link, enum fw_passive_kind k, char *buf,
+    size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "link_%s%s", link, suffixes[k]);
+	return n < 0 || (size_t)n >= len ? -EINVAL : 0;
+}
+
+int
+fw_passive_counter_parse(const char *counter, char *link, size_t len,
+    enum fw_passive_kind *kind)
+{
+	size_t n = strlen(counter), sl;
+	unsigned int k;
+
+	if (strncmp(counter, "link_", 5) != 0)
+		return -EINVAL;
+	for (k = 0; k < FW_PASSIVE_NKINDS; k++) {
+		sl = strlen(suffixes[k]);
+		if (n > 5 + sl && strcmp(counter + n - sl, suffixes[k]) == 0)
+			break;
+	}
+	if (k == FW_PASSIVE_NKINDS || n - 5 - sl >= len)
+		return -EINVAL;
+	memcpy(link, counter + 5, n - 5 - sl);
+	link[n - 5 - sl] = '\0';
+	*kind = k;
 	return 0;
 }
 
@@ -144,7 +181,7 @@ int
 fw_objects(const struct conf *c, struct fw_objs *out)
 {
 	char name[FW_NAME_MAX];
-	unsigned int i, j;
+	unsigned int i, j, k;
 	int fam, r = 0;
 
 	out->v = NULL;
@@ -173,7 +210,12 @@ fw_objects(const struct conf *c, struct fw_objs *out)
 		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)
 			break;
 		fw_counter_name(l, false, name, sizeof(name));
-		r = objs_add(out, FW_OBJ_COUNTER, name);
+		if ((r = objs_add(out, FW_OBJ_COUNTER, name)) < 0)
+			break;
+		for (k = 0; r == 0 && k < FW_PASSIVE_NKINDS; k++) {
+			fw_passive_counter_name(l, k, name, sizeof(name));
+			r = objs_add(out, FW_OBJ_COUNTER, name);
+		}
 	}
 	for (i = 0; r == 0 && i < c->npolicies; i++) {
 		const struct conf_policy *po = &c->policies[i];

@@ -47,6 +47,24 @@ int fw_counter_name(const char *link, bool tx, char *buf, size_t len);
  * direction; 0 or -EINVAL. */
 int fw_counter_parse(const char *counter, char *link, size_t len, bool *tx);
 
+/* Passive health's counters (rendered by fw_passive.c): SYNs of
+ * connections not yet answered, their SYN-ACKs, UDP packets of flows not
+ * yet answered, their first replies; "link_<name>_syn" etc. */
+enum fw_passive_kind {
+	FW_PASSIVE_SYN,
+	FW_PASSIVE_SYNACK,
+	FW_PASSIVE_UDP,
+	FW_PASSIVE_UDPANS,
+};
+#define FW_PASSIVE_NKINDS	4
+
+int fw_passive_counter_name(const char *link, enum fw_passive_kind k,
+    char *buf, size_t len);
+/* The link and kind of a name made by fw_passive_counter_name; 0 or
+ * -EINVAL. */
+int fw_passive_counter_parse(const char *counter, char *link, size_t len,
+    enum fw_passive_kind *k);
+
 /* "sticky4_600_web_isp1": the set of a policy's sticky pairs on one link,
  * for one family (4 or 6); the timeout is part of the name (re-adding a set
  * with a new timeout would keep the old one). */

@@ -77,4 +77,9 @@ const char *fw_to_named(const struct conf_link *cl, int fam, char *buf);
  * would pick up mid-stream, is dropped at the start of chain ch. */
 void fw_render_pickup_guard(struct rend *r, const char *ch);
 
+/* Passive health's counting rules: the jump from prerouting (in) or
+ * postrouting (out) and the chain passive_in / passive_out
+ * (fw_passive.c). */
+void fw_passive_render(struct rend *r, bool in);
+
 #endif

@@ -19,6 +19,7 @@ struct fw_counter {
 	char link[CONF_NAME_MAX];
 	uint64_t tx_packets, tx_bytes;
 	uint64_t rx_packets, rx_bytes;
+	uint64_t passive[FW_PASSIVE_NKINDS];	/* packets (fw_passive.c) */
 };
 
 /* Run text as one transaction: all of it or nothing. 0, or -EINVAL with

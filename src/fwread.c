@@ -132,13 +132,19 @@ counter_cb(const struct nlmsghdr *nlh, void *arg)
 	struct counters_arg *a = arg;
 	char link[CONF_NAME_MAX];
 	struct fw_counter *fc;
+	enum fw_passive_kind pk = FW_PASSIVE_SYN;
 	struct obj_msg o;
 	unsigned int k;
-	bool tx;
+	bool tx = false, passive = false;
 
-	if (parse(nlh, &obj_ids, &o) < 0 || !o.is_counter ||
-	    fw_counter_parse(o.name, link, sizeof(link), &tx) < 0)
+	if (parse(nlh, &obj_ids, &o) < 0 || !o.is_counter)
 		return 0;
+	if (fw_counter_parse(o.name, link, sizeof(link), &tx) < 0) {
+		if (fw_passive_counter_parse(o.name, link, sizeof(link),
+		    &pk) < 0)
+			return 0;
+		passive = true;
+	}
 	for (k = 0; k < a->nout; k++)
 		if (strcmp(a->out[k].link, link) == 0)
 			break;
@@ -150,7 +156,9 @@ counter_cb(const struct nlmsghdr *nlh, void *arg)
 		a->nout++;
 	}
 	fc = &a->out[k];
-	if (tx) {
+	if (passive)
+		fc->passive[pk] = o.packets;
+	else if (tx) {
 		fc->tx_packets = o.packets;
 		fc->tx_bytes = o.bytes;
 	} else {

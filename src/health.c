@@ -152,6 +152,8 @@ set_state(struct health *h, enum health_state s, uint64_t now_ms,
 	h->state = s;
 	h->since_ms = now_ms;
 	h->bad = h->good = false;
+	if (s != HEALTH_DOWN)
+		h->cause = HEALTH_CAUSE_NONE;
 }
 
 static void
@@ -177,7 +179,8 @@ damp(struct health *h, uint64_t now_ms)
 }
 
 static void
-go_down(struct health *h, uint64_t now_ms, const char *why)
+go_down(struct health *h, uint64_t now_ms, enum health_cause cause,
+    const char *why)
 {
 	enum health_state s = h->state;
 
@@ -192,7 +195,17 @@ go_down(struct health *h, uint64_t now_ms, const char *why)
 	}
 	h->ndown++;
 	h->run = false;
+	h->bh_down = false;
+	h->cause = cause;
 	set_state(h, HEALTH_DOWN, now_ms, "%s", why);
+}
+
+/* The hold of the current DOWN: a black hole's is the longer one. */
+static unsigned int
+down_hold(const struct health *h)
+{
+	return h->bh_down && h->bh_hold_ms > h->hold_ms ? h->bh_hold_ms :
+	    h->hold_ms;
 }
 
 static void
@@ -210,7 +223,7 @@ down_no_quorum(struct health *h, uint64_t now_ms)
 		snprintf(why, sizeof(why), "no reply from %u/%u targets for "
 		    "%u ms", h->ntargets - hf.answering, h->ntargets,
 		    h->conf.down_ms);
-	go_down(h, now_ms, why);
+	go_down(h, now_ms, HEALTH_CAUSE_PROBES, why);
 }
 
 /* To UP, or DEGRADED when the figures since epoch_ms cross a threshold. */
@@ -237,6 +250,65 @@ go_up(struct health *h, uint64_t now_ms, uint64_t epoch_ms, const char *how)
 		    MS(hf.f.rtt_avg_us), hf.f.loss_pct);
 }
 
+bool
+health_traffic_down(struct health *h, bool black_hole,
+    unsigned int base_hold_ms, uint64_t now_ms, const char *why)
+{
+	uint64_t cap = (uint64_t)base_hold_ms * 16;
+	enum health_state s = h->state;
+
+	switch (s) {
+	case HEALTH_UP:
+	case HEALTH_DEGRADED:
+		break;
+	case HEALTH_UNKNOWN:
+	case HEALTH_DOWN:
+		return false;
+	}
+	if (black_hole) {
+		/* again soon after coming back: twice as long */
+		if (h->bh_hold_ms == 0 || !h->up_from_down ||
+		    now_ms >= h->up_since_ms + 4 * (uint64_t)h->bh_hold_ms)
+			h->bh_hold_ms = base_hold_ms;
+		else if ((uint64_t)h->bh_hold_ms * 2 > cap)
+			h->bh_hold_ms = cap;
+		else
+			h->bh_hold_ms *= 2;
+	}
+	go_down(h, now_ms, HEALTH_CAUSE_TRAFFIC, why);
+	h->bh_down = black_hole;
+	return true;
+}
+
+enum health_cause
+health_cause(const struct health *h)
+{
+	return h->cause;
+}
+
+bool
+health_on_probation(const struct health *h, uint64_t now_ms)
+{
+	return (h->state == HEALTH_UP || h->state == HEALTH_DEGRADED) &&
+	    h->bh_down && now_ms < h->up_since_ms + h->bh_hold_ms;
+}
+
+const char *
+health_cause_name(enum health_cause c)
+{
+	switch (c) {
+	case HEALTH_CAUSE_NONE:
+		return "";
+	case HEALTH_CAUSE_PROBES:
+		return "probes";
+	case HEALTH_CAUSE_CARRIER:
+		return "carrier";
+	case HEALTH_CAUSE_TRAFFIC:
+		return "traffic";
+	}
+	return "?";
+}
+
 static void
 tick_unknown(struct health *h, uint64_t now_ms)
 {
@@ -260,7 +332,7 @@ tick_down(struct health *h, uint64_t now_ms)
 		h->run = true;
 		h->run_since_ms = now_ms;
 	}
-	if (now_ms < h->run_since_ms + h->hold_ms)
+	if (now_ms < h->run_since_ms + down_hold(h))
 		return;
 	pool(h, now_ms, h->run_since_ms, &hf);
 	if (h->conf.loss_down_pct && hf.f.loss_pct >= h->conf.loss_down_pct &&
@@ -268,7 +340,7 @@ tick_down(struct health *h, uint64_t now_ms)
 		h->run_since_ms = now_ms;	/* too lossy: start again */
 		return;
 	}
-	snprintf(how, sizeof(how), " for %u ms", h->hold_ms);
+	snprintf(how, sizeof(how), " for %u ms", down_hold(h));
 	go_up(h, now_ms, h->run_since_ms, how);
 }
 
@@ -358,7 +430,7 @@ health_carrier(struct health *h, bool up, uint64_t now_ms)
 
 	h->carrier = up;
 	if (!up && h->state != HEALTH_DOWN)
-		go_down(h, now_ms, "carrier lost");
+		go_down(h, now_ms, HEALTH_CAUSE_CARRIER, "carrier lost");
 	if (!up)
 		h->run = false;
 	return h->state != old;
@@ -391,7 +463,7 @@ health_tick(struct health *h, uint64_t now_ms)
 		stats_expire(&h->targets[i].stats, now_ms);
 	if (!h->carrier) {
 		if (h->state != HEALTH_DOWN)
-			go_down(h, now_ms, "carrier lost");
+			go_down(h, now_ms, HEALTH_CAUSE_CARRIER, "carrier lost");
 		return h->state != old;
 	}
 	s = h->state;
@@ -446,7 +518,7 @@ health_next_deadline_ms(const struct health *h)
 		if (h->carrier && h->run) {
 			if (q)
 				earliest(&t, q);
-			earliest(&t, h->run_since_ms + h->hold_ms);
+			earliest(&t, h->run_since_ms + down_hold(h));
 		}
 		break;
 	}
@@ -473,6 +545,10 @@ health_set(struct health *h, enum health_state s, const char *why,
 		return false;
 	h->run = false;
 	set_state(h, s, now_ms, "%s", why);
+	/* the overrides are the interface's: carrier, the interface, its
+	 * address or gateway */
+	if (s == HEALTH_DOWN)
+		h->cause = HEALTH_CAUSE_CARRIER;
 	return true;
 }
 

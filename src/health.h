@@ -55,6 +55,15 @@ enum health_state {
 	HEALTH_DOWN,
 };
 
+/* Why a link is DOWN: its probes, its carrier, or its own traffic
+ * (health_traffic_down). NONE while it is not down. */
+enum health_cause {
+	HEALTH_CAUSE_NONE,
+	HEALTH_CAUSE_PROBES,
+	HEALTH_CAUSE_CARRIER,
+	HEALTH_CAUSE_TRAFFIC,
+};
+
 #define HEALTH_REASON_MAX	160
 #define HEALTH_MIN_LOSS_SAMPLES	10
 #define HEALTH_MIN_RTT_SAMPLES	3
@@ -99,6 +108,11 @@ struct health {
 	bool up_from_down;		/* came up from DOWN (not UNKNOWN) */
 	uint64_t up_since_ms;		/* entered UP/DEGRADED */
 	unsigned int ndown;		/* down events */
+	enum health_cause cause;	/* of the current DOWN */
+	/* traffic overrides (health_traffic_down): the hold a black-holing
+	 * link must answer probes for before it is UP again (0: none yet) */
+	unsigned int bh_hold_ms;
+	bool bh_down;			/* this DOWN is a black hole's */
 };
 
 /*
@@ -118,6 +132,27 @@ enum stats_reply health_probe_reply(struct health *h, unsigned int target,
 /* Expire probes and apply the rules; true when the state changed. Call it
  * after every event and at health_next_deadline_ms. */
 bool health_tick(struct health *h, uint64_t now_ms);
+/*
+ * Traffic overrides (passive health, fast detection): the link's own
+ * traffic says it is dead although probes may still answer. From UP or
+ * DEGRADED the link goes DOWN at once, with the same flap damping as a
+ * probe down, and cause HEALTH_CAUSE_TRAFFIC; other states are left alone
+ * (returns false). Probes still decide when it comes back, after the
+ * damped hold. With black_hole (its new connections go unanswered while
+ * its probes may still answer), the hold is at least bh_hold_ms, which
+ * starts at base_hold_ms and doubles with each black-hole down that comes
+ * less than 4 holds after the link came back from DOWN (up to 16 x
+ * base_hold_ms; 30 s, 1, 2, 4, 8 min with the default): a link that keeps answering probes while black-holing
+ * must not flap back at once. Returns true when the state changed.
+ */
+bool health_traffic_down(struct health *h, bool black_hole,
+    unsigned int base_hold_ms, uint64_t now_ms, const char *why);
+enum health_cause health_cause(const struct health *h);
+/* Back UP (or DEGRADED) from a black-hole down for less than its hold:
+ * passive health judges it on fewer connections then. */
+bool health_on_probation(const struct health *h, uint64_t now_ms);
+const char *health_cause_name(enum health_cause c);
+
 /* When health_tick must run next at the latest; UINT64_MAX: no need. */
 uint64_t health_next_deadline_ms(const struct health *h);
 

@@ -17,6 +17,8 @@ static const char *const states[] = { "up", "degraded", "down", "unknown" };
 
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 #define NSTATES (sizeof(states) / sizeof(states[0]))
+static const char *const causes[] = { "probes", "carrier", "traffic" };
+#define NCAUSES (sizeof(causes) / sizeof(causes[0]))
 
 enum metric_type {
 	METRIC_GAUGE,
@@ -182,6 +184,26 @@ link_states(FILE *f, json_t *links)
 				label(f, false, "state", states[s]);
 				fprintf(f, "} %d\n", strcmp(str(fam, "state"),
 				    states[s]) == 0);
+			}
+		}
+	header(f, "uplinkd_link_down_cause", METRIC_GAUGE,
+	    "Why the link is down (one-hot; all 0 while it is not down).");
+	json_array_foreach(links, i, l)
+		for (k = 0; k < NFAMILIES; k++) {
+			json_t *c;
+
+			if (!json_is_object(fam = json_object_get(l,
+			    families[k])))
+				continue;
+			c = json_object_get(fam, "down_cause");
+			for (s = 0; s < NCAUSES; s++) {
+				fputs("uplinkd_link_down_cause{", f);
+				label(f, true, "link", str(l, "name"));
+				label(f, false, "family", families[k]);
+				label(f, false, "cause", causes[s]);
+				fprintf(f, "} %d\n", json_is_string(c) &&
+				    strcmp(json_string_value(c), causes[s]) ==
+				    0);
 			}
 		}
 	header(f, "uplinkd_link_active", METRIC_GAUGE,

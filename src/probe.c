@@ -383,6 +383,17 @@ send_one(struct probe *p)
 	p->cb(p->userdata, k, PROBE_SENT, p->seq, 0, t_us / 1000);
 }
 
+void
+probe_burst(struct probe *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->ntargets; i++)
+		n += p->targets[i].family == p->family;
+	while (n-- > 0)
+		send_one(p);
+}
+
 static int
 on_timer(sd_event_source *es, uint64_t usec, void *arg)
 {

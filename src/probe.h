@@ -59,6 +59,9 @@ void probe_set_userdata(struct probe *p, void *userdata);
  * -errno; on failure the old socket stays. */
 int probe_update_source(struct probe *p, const struct addr *src);
 void probe_get_counters(const struct probe *p, struct probe_counters *c);
+/* One probe to each target at once, besides the paced ones (fast
+ * detection asks whether a silent link still answers). */
+void probe_burst(struct probe *p);
 uint64_t probe_now_ms(void);	/* CLOCK_MONOTONIC */
 
 #endif

@@ -39,6 +39,15 @@ addr_or_null(const struct addr *a)
 	return json_string(addr_str(a, buf));
 }
 
+/* Why the family is down; null when it is not. */
+static json_t *
+cause_json(const struct status_family *fam)
+{
+	if (fam->state != HEALTH_DOWN || fam->cause == HEALTH_CAUSE_NONE)
+		return json_null();
+	return json_string(health_cause_name(fam->cause));
+}
+
 static json_t *
 family_json(const struct status_family *fam)
 {
@@ -82,6 +91,10 @@ family_json(const struct status_family *fam)
 	    "ignored", u64(fam->probes_ignored),
 	    "malformed", u64(fam->probes_malformed),
 	    "forged", u64(fam->probes_forged));
+	if (o && json_object_set_new(o, "down_cause", cause_json(fam)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -148,7 +161,10 @@ link_json(const struct status_link *l)
 	    "connections", (json_int_t)l->connections,
 	    "state_changes", u64(l->state_changes),
 	    "ipv4", v4, "ipv6", v6)) < 0 ||
-	    json_object_set_new(o, "dns", dns_json(l)) < 0) {
+	    json_object_set_new(o, "dns", dns_json(l)) < 0 ||
+	    json_object_set_new(o, "down_cause", top->state == HEALTH_DOWN ?
+	    cause_json(top) : l->drained ? json_string("drain") :
+	    json_null()) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -178,12 +194,15 @@ policy_json(const struct status_policy *p)
 json_t *
 status_event_to_json(const struct status_event *ev)
 {
-	return json_pack("{s:o,s:s,s:s,s:s,s:s,s:s}",
+	return json_pack("{s:o,s:o,s:s,s:s,s:s,s:s,s:o,s:s}",
 	    "time", u64(ev->when_s),
+	    "time_ms", ev->when_ms ? u64(ev->when_ms) : json_null(),
 	    "link", ev->link,
 	    "family", ev->family == '6' ? "ipv6" : "ipv4",
 	    "from", health_state_name(ev->from),
 	    "to", health_state_name(ev->to),
+	    "cause", ev->to == HEALTH_DOWN && ev->cause != HEALTH_CAUSE_NONE ?
+	    json_string(health_cause_name(ev->cause)) : json_null(),
 	    "reason", ev->reason);
 }
 
@@ -362,6 +381,15 @@ str(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "-";
 }
 
+/* A string that may be null or absent: "" then. */
+static const char *
+opt_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
 static uint64_t
 getu(json_t *o, const char *key)
 {
@@ -378,11 +406,17 @@ fmt_state(json_t *o, uint64_t now, char *buf, size_t size)
 	uint64_t since = getu(o, "since");
 	char d[STATUS_FMT_MAX];
 
+	const char *cause = opt_str(o, "down_cause");
+	size_t n;
+
 	if (since == 0 || now < since)
-		snprintf(buf, size, "%s", str(o, "state"));
+		n = snprintf(buf, size, "%s", str(o, "state"));
 	else
-		snprintf(buf, size, "%s %s", str(o, "state"),
+		n = snprintf(buf, size, "%s %s", str(o, "state"),
 		    status_fmt_duration(now - since, d));
+	/* why it is down (a drained link says so in its state already) */
+	if (*cause && strcmp(cause, "drain") != 0 && n < size)
+		snprintf(buf + n, size - n, " (%s)", cause);
 	return buf;
 }
 
@@ -786,9 +820,13 @@ status_print_event(json_t *ev, FILE *f)
 		    "time"), t), str(ev, "previous"), str(ev, "ha_role"));
 		return;
 	}
-	fprintf(f, "%s %s %s %s -> %s%s%s\n", fmt_time(json_object_get(ev,
-	    "time"), t), str(ev, "link"), str(ev, "family"), str(ev, "from"),
-	    str(ev, "to"), *reason && strcmp(reason, "-") ? ": " : "",
+	const char *cause = opt_str(ev, "cause");
+
+	fprintf(f, "%s %s %s %s -> %s%s%s%s%s%s\n", fmt_time(
+	    json_object_get(ev, "time"), t), str(ev, "link"),
+	    str(ev, "family"), str(ev, "from"), str(ev, "to"),
+	    *cause ? " (" : "", cause, *cause ? ")" : "",
+	    *reason && strcmp(reason, "-") ? ": " : "",
 	    strcmp(reason, "-") ? reason : "");
 }
 

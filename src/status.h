@@ -28,6 +28,7 @@ struct status_target {
 struct status_family {
 	bool present;			/* the link has this family */
 	enum health_state state;
+	enum health_cause cause;	/* why it is DOWN */
 	bool active;			/* takes new connections now */
 	uint64_t since_s;		/* unix seconds of the last change */
 	struct addr addr, gateway;
@@ -69,9 +70,12 @@ struct status_policy {
 
 struct status_event {
 	uint64_t when_s;
+	uint64_t when_ms;		/* the same in unix milliseconds; 0:
+					 * not known */
 	char link[CONF_NAME_MAX];
 	char family;			/* '4' or '6' */
 	enum health_state from, to;
+	enum health_cause cause;	/* to DOWN: why */
 	char reason[160];
 };
 
@@ -105,6 +109,7 @@ struct status {
  *    "rx_bytes_per_s":F, "share_pct":F, "connections":N,
  *    "state_changes":N,
  *    "ipv4":FAMILY|null, "ipv6":FAMILY|null}],
+ *  "down_cause":"probes|carrier|traffic|drain"|null,
  *  "policies":[{"name":S, "balance":S, "sticky_s":N, "links":[S...]}],
  *  "events":[EVENT...]  (oldest first),
  *  "reconciles":N, "reconcile_errors":N, "netlink_resyncs":N,
@@ -119,12 +124,18 @@ struct status {
  * age of that count (null: none yet), and "connections_live" says no event
  * was lost since (else the figures may be off until the next count).
  *
- * FAMILY: {"state":S, "active":B, "since":UNIX_S, "address":S|null,
+ * FAMILY: {"state":S, "down_cause":"probes|carrier|traffic"|null,
+ *   "active":B, "since":UNIX_S, "address":S|null,
  *   "gateway":S|null, "rtt_ms":F|null, "jitter_ms":F|null,
  *   "loss_pct":F|null, "targets":[{"address":S, "answering":B,
  *   "rtt_ms":F|null, "jitter_ms":F|null, "loss_pct":F|null}]}
- * EVENT: {"time":UNIX_S, "link":S, "family":"ipv4|ipv6", "from":S,
- *   "to":S, "reason":S}
+ * EVENT: {"time":UNIX_S, "time_ms":UNIX_MS|null, "link":S, "family":"ipv4|ipv6", "from":S,
+ *   "to":S, "cause":"probes|carrier|traffic"|null, "reason":S}
+ *
+ * "down_cause" says why a link is down: its probes stopped answering, its
+ * carrier went, or its own traffic (passive health: new connections
+ * unanswered while other links answer; fast detection: nothing received
+ * while busy); at the top of a link also "drain" for a drained link.
  *
  * "state"/"active"/"since"/"rtt_ms"/"jitter_ms"/"loss_pct" at the top of a
  * link are those of IPv4 when the link has IPv4, else of IPv6. Figures

@@ -73,6 +73,7 @@ fixture_init(struct fixture *fx, const struct tlink *tl, unsigned int n)
 		cl->ipv4 = cl->ipv6 = true;
 		cl->nat6 = tl[i].nat6;
 		cl->id = i + 1;
+		cl->probe.passive_hold_ms = 30000;
 		pl->conf = cl;
 		pl->ifindex = 10 + i;
 		pl->carrier = true;
@@ -177,6 +178,8 @@ case_three_weighted(struct fixture *fx, struct fw_objs *have)
 {
 	fixture_init(fx, three, 3);
 	add_lan(fx, "br0", true);
+	/* passive health off on one link: no counting rules for it */
+	fx->links[2].probe.passive_hold_ms = 0;
 }
 
 static void
@@ -513,8 +516,9 @@ test_link_down(void **state)
 	    "0-1 : goto mark_fibre, 2 : goto mark_lte }"));
 	assert_int_equal(count_lines(text, "jump mark_dsl"), 0);
 	assert_int_equal(count_lines(text, "goto mark_dsl"), 5);
-	/* its counters, inbound marking and mark restore stay */
-	assert_int_equal(count_lines(text, "counter name \"link_dsl_"), 2);
+	/* its counters (tx, rx and passive health's four), inbound marking
+	 * and mark restore stay */
+	assert_int_equal(count_lines(text, "counter name \"link_dsl_"), 6);
 	assert_non_null(strstr(text, "\"ppp0\" : goto mark_dsl"));
 	assert_non_null(strstr(text, "add set inet uplinkd sticky4_300_web_dsl"));
 	/* web has only fibre left: no choice, no dsl lookup */
@@ -652,6 +656,48 @@ test_counter_names(void **state)
 	assert_int_equal(fw_counter_name("a", false, buf, 6), -EINVAL);
 }
 
+static void
+test_passive_counter_names(void **state)
+{
+	static const struct {
+		const char *name, *link;
+		int rc;
+		enum fw_passive_kind k;
+	} t[] = {
+		{ "link_isp-1_syn", "isp-1", 0, FW_PASSIVE_SYN },
+		{ "link_a_synack", "a", 0, FW_PASSIVE_SYNACK },
+		{ "link_a_udp", "a", 0, FW_PASSIVE_UDP },
+		{ "link_a_udpans", "a", 0, FW_PASSIVE_UDPANS },
+		/* a link named like a suffix */
+		{ "link_udp_udpans", "udp", 0, FW_PASSIVE_UDPANS },
+		{ "link__syn", "", -EINVAL, 0 },
+		{ "link_a_tx", "", -EINVAL, 0 },
+		{ "other_a_syn", "", -EINVAL, 0 },
+	};
+	char buf[FW_NAME_MAX], link[CONF_NAME_MAX];
+	enum fw_passive_kind k;
+	bool tx;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(fw_passive_counter_parse(t[i].name, link,
+		    sizeof(link), &k), t[i].rc);
+		if (t[i].rc < 0)
+			continue;
+		assert_string_equal(link, t[i].link);
+		assert_int_equal(k, t[i].k);
+		assert_int_equal(fw_passive_counter_name(link, k, buf,
+		    sizeof(buf)), 0);
+		assert_string_equal(buf, t[i].name);
+		/* never taken for a tx or rx counter */
+		assert_int_equal(fw_counter_parse(t[i].name, link,
+		    sizeof(link), &tx), -EINVAL);
+	}
+	assert_int_equal(fw_passive_counter_name("a", FW_PASSIVE_SYN, buf, 10),
+	    -EINVAL);
+}
+
 /* In the output chain a socket bound to a link's address (an MPTCP
  * subflow, which also inherits its connection's cgroup) is marked with
  * that link before anything else can choose one: before the exec cgroups,
@@ -698,7 +744,7 @@ test_delete(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 8];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 9];
 	unsigned int i, n = 0;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -713,6 +759,8 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bad_names);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mask_bits);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_counter_names);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(test_passive_counter_names);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_delete);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bound_first);
 	return _cmocka_run_group_tests("fw", tests, n, NULL, NULL);

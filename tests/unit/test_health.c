@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "health.h"
+#include "testrng.h"
+#include "testtable.h"
 
 #define SIM_INFLIGHT	1024
 
@@ -80,11 +82,7 @@ sim_init(struct sim *s, const struct conf_probe *p, uint32_t rtt_us,
 static unsigned int
 rnd100(struct sim *s)
 {
-	/* xorshift64 */
-	s->rng ^= s->rng << 13;
-	s->rng ^= s->rng >> 7;
-	s->rng ^= s->rng << 17;
-	return (unsigned int)(s->rng % 100);
+	return test_rnd100(&s->rng);
 }
 
 static void
@@ -215,6 +213,7 @@ test_cut(void **state)
 		assert_true(s.now_ms - s.last_reply_ms >= p.down_ms);
 	assert_string_equal(health_reason(&s.h), c->reason);
 	assert_int_equal(health_prev_state(&s.h), HEALTH_UP);
+	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_PROBES);
 }
 
 /* --- start-up --- */
@@ -579,17 +578,97 @@ test_state_names(void **state)
 	assert_string_equal(health_state_name(HEALTH_DOWN), "down");
 }
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define TABLE(tests, n, arr, fn) do {					\
-	size_t i_;							\
-	for (i_ = 0; i_ < NELEM(arr); i_++) {				\
-		tests[n].name = arr[i_].name;				\
-		tests[n].test_func = fn;				\
-		tests[n].setup_func = tests[n].teardown_func = NULL;	\
-		tests[n].initial_state = (void *)&arr[i_];		\
-		n++;							\
-	}								\
-} while (0)
+
+/* --- traffic overrides --- */
+
+/* A link answering probes but black-holing its traffic: down at once with
+ * cause traffic, back only after the black-hole hold, which doubles when
+ * it black-holes again soon after coming back. */
+static void
+test_traffic_black_hole(void **state)
+{
+	struct conf_probe p;
+	struct sim s;
+	uint64_t t0;
+	unsigned int i, holds[] = { 30000, 60000, 120000, 240000, 480000,
+	    480000 };
+
+	(void)state;
+	defaults(&p);
+	sim_init(&s, &p, 10000, 1);
+	sim_run(&s, 5000, -1);
+	assert_int_equal(health_state(&s.h), HEALTH_UP);
+	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_NONE);
+	for (i = 0; i < sizeof(holds) / sizeof(holds[0]); i++) {
+		t0 = s.now_ms;
+		assert_true(health_traffic_down(&s.h, true, 30000, t0,
+		    "8/8 new connections unanswered"));
+		assert_int_equal(health_state(&s.h), HEALTH_DOWN);
+		assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_TRAFFIC);
+		assert_string_equal(health_cause_name(health_cause(&s.h)),
+		    "traffic");
+		assert_string_equal(health_reason(&s.h),
+		    "8/8 new connections unanswered");
+		/* already down: nothing more */
+		assert_false(health_traffic_down(&s.h, true, 30000, t0, "x"));
+		/* probes answer all along: not back before the hold */
+		sim_run(&s, t0 + holds[i] - 1, -1);
+		assert_int_equal(health_state(&s.h), HEALTH_DOWN);
+		sim_run(&s, t0 + holds[i] + 1000, HEALTH_UP);
+		assert_int_equal(health_state(&s.h), HEALTH_UP);
+		assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_NONE);
+		/* back from a black hole: on probation for the hold */
+		assert_true(health_on_probation(&s.h, s.now_ms));
+		assert_false(health_on_probation(&s.h, s.now_ms +
+		    holds[i]));
+		sim_run(&s, s.now_ms + 2000, -1);
+	}
+	/* up for long enough: the hold starts again from the base */
+	sim_run(&s, s.now_ms + 4 * 480000, -1);
+	t0 = s.now_ms;
+	assert_true(health_traffic_down(&s.h, true, 30000, t0, "again"));
+	sim_run(&s, t0 + 30000 - 1, -1);
+	assert_int_equal(health_state(&s.h), HEALTH_DOWN);
+	sim_run(&s, t0 + 31000, HEALTH_UP);
+	assert_int_equal(health_state(&s.h), HEALTH_UP);
+}
+
+/* A silent cut seen in the traffic: down at once, with the probes' own
+ * damped hold (not the black-hole one); the probes then fail too, and
+ * the cause stays traffic. */
+static void
+test_traffic_fast(void **state)
+{
+	struct conf_probe p;
+	struct sim s;
+	uint64_t t0;
+
+	(void)state;
+	defaults(&p);
+	sim_init(&s, &p, 10000, 1);
+	sim_run(&s, 5000, -1);
+	t0 = s.now_ms;
+	assert_true(health_traffic_down(&s.h, false, 30000, t0,
+	    "rx silent for 200 ms"));
+	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_TRAFFIC);
+	cut_all(&s, true);
+	sim_run(&s, t0 + 3000, -1);
+	assert_int_equal(health_state(&s.h), HEALTH_DOWN);
+	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_TRAFFIC);
+	assert_int_equal(s.ntrans[HEALTH_DOWN], 0);	/* no second down */
+	cut_all(&s, false);
+	t0 = s.now_ms;
+	sim_run(&s, t0 + 20000, HEALTH_UP);
+	/* the first down after a start from UNKNOWN: hold up_ms */
+	assert_true(s.now_ms <= t0 + p.up_ms + 200);
+	/* no black hole: no probation */
+	assert_false(health_on_probation(&s.h, s.now_ms));
+	/* probe downs and carrier losses carry their own causes */
+	assert_true(health_carrier(&s.h, false, s.now_ms));
+	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_CARRIER);
+	assert_false(health_traffic_down(&s.h, true, 30000, s.now_ms, "x"));
+	assert_int_equal(health_cause(&s.h), HEALTH_CAUSE_CARRIER);
+}
 
 int
 main(void)
@@ -612,5 +691,7 @@ main(void)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_late_replies);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_figures);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_state_names);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_traffic_black_hole);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_traffic_fast);
 	return _cmocka_run_group_tests("health", t, n, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "icmp.h"
+#include "testtable.h"
 #include "testutil.h"
 
 static void
@@ -321,18 +322,6 @@ test_parse_args(void **state)
 	assert_int_equal(icmp_parse_reply(AF_UNIX, p, 24, NULL, &r),
 	    -EINVAL);
 }
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define TABLE(tests, n, arr, fn) do {					\
-	size_t i_;							\
-	for (i_ = 0; i_ < NELEM(arr); i_++) {				\
-		tests[n].name = arr[i_].name;				\
-		tests[n].test_func = fn;				\
-		tests[n].setup_func = tests[n].teardown_func = NULL;	\
-		tests[n].initial_state = (void *)&arr[i_];		\
-		n++;							\
-	}								\
-} while (0)
 
 int
 main(void)

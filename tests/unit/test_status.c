@@ -107,6 +107,7 @@ setup(void **state)
 	l->drained = true;
 	l->v4.present = true;
 	l->v4.state = HEALTH_DOWN;
+	l->v4.cause = HEALTH_CAUSE_TRAFFIC;
 	l->v4.since_s = NOW - 12;
 	no_data(&l->v4);
 	l->share_pct = 37.6;
@@ -138,10 +139,12 @@ setup(void **state)
 	events[0].to = HEALTH_UP;
 	strcpy(events[0].reason, "30 probes answered in 3.0 s");
 	events[1].when_s = NOW - 12;
+	events[1].when_ms = (NOW - 12) * 1000ULL + 345;
 	strcpy(events[1].link, "isp2");
 	events[1].family = '4';
 	events[1].from = HEALTH_UP;
 	events[1].to = HEALTH_DOWN;
+	events[1].cause = HEALTH_CAUSE_PROBES;
 	strcpy(events[1].reason, "no reply for 800 ms");
 
 	snap.version = "0.1.0";
@@ -244,6 +247,24 @@ test_json_schema(void **state)
 	check_type(j, "last_reconcile_ms", T_NUM);
 	check_type(j, "failopen", T_OBJECT);
 	assert_int_equal(json_array_size(json_object_get(j, "links")), 3);
+	/* why a link is down: isp2's own traffic; the others are not down */
+	l = json_array_get(json_object_get(j, "links"), 1);
+	assert_string_equal(json_string_value(json_object_get(l,
+	    "down_cause")), "traffic");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    l, "ipv4"), "down_cause")), "traffic");
+	l = json_array_get(json_object_get(j, "links"), 0);
+	assert_true(json_is_null(json_object_get(l, "down_cause")));
+	assert_true(json_is_null(json_object_get(json_object_get(l, "ipv4"),
+	    "down_cause")));
+	t = json_array_get(json_object_get(j, "events"), 1);
+	assert_string_equal(json_string_value(json_object_get(t, "cause")),
+	    "probes");
+	assert_int_equal(json_integer_value(json_object_get(t, "time_ms")),
+	    (NOW - 12) * 1000LL + 345);
+	t = json_array_get(json_object_get(j, "events"), 0);
+	assert_true(json_is_null(json_object_get(t, "cause")));
+	assert_true(json_is_null(json_object_get(t, "time_ms")));
 	json_array_foreach(json_object_get(j, "links"), i, l) {
 		bool known = false;
 
@@ -336,14 +357,14 @@ static const char expected_text[] =
 "uplinkd 0.1.0: 3 links, 1 active; running 2h03m; 42 reconciles "
 "(1 errors, last 1.5ms)\n"
 "\n"
-"LINK  IFACE  STATE     ACTIVE   W/TIER     RTT  JITTER  LOSS  SHARE"
-"      TX/s     RX/s  CONNS      TX      RX\n"
-"isp1  eth0   up 3m12s  yes      2/1     12.1ms  0.75ms  0.0%    62%"
-"  1.2 MB/s  312 B/s    120  1.2 GB  9.9 GB\n"
-"isp2  ppp0   down 12s  drained  1/2          -       -     -    38%"
-"     0 B/s    0 B/s      0     0 B     0 B\n"
-"lab   eth2   unknown   no       1/1          -       -     -     0%"
-"     0 B/s    0 B/s      0     0 B     0 B\n"
+"LINK  IFACE  STATE               ACTIVE   W/TIER     RTT  JITTER  LOSS"
+"  SHARE      TX/s     RX/s  CONNS      TX      RX\n"
+"isp1  eth0   up 3m12s            yes      2/1     12.1ms  0.75ms  0.0%"
+"    62%  1.2 MB/s  312 B/s    120  1.2 GB  9.9 GB\n"
+"isp2  ppp0   down 12s (traffic)  drained  1/2          -       -     -"
+"    38%     0 B/s    0 B/s      0     0 B     0 B\n"
+"lab   eth2   unknown             no       1/1          -       -     -"
+"     0%     0 B/s    0 B/s      0     0 B     0 B\n"
 "\n"
 "POLICY  BALANCE  STICKY  USING\n"
 "voip    hash     300s    isp1,isp2\n"
@@ -351,7 +372,8 @@ static const char expected_text[] =
 "RECENT CHANGES\n"
 "  2024-05-01 12:48:18 isp1 ipv4 down -> up: 30 probes answered in "
 "3.0 s\n"
-"  2024-05-01 12:51:18 isp2 ipv4 up -> down: no reply for 800 ms\n";
+"  2024-05-01 12:51:18 isp2 ipv4 up -> down (probes): no reply for "
+"800 ms\n";
 
 static void
 test_text(void **state)
@@ -367,7 +389,7 @@ test_text(void **state)
 	/* with colour: escapes around the states, the same text inside */
 	s = render(status_print_text, j, true);
 	assert_non_null(strstr(s, "\033[32mup 3m12s\033[0m"));
-	assert_non_null(strstr(s, "\033[31mdown 12s\033[0m"));
+	assert_non_null(strstr(s, "\033[31mdown 12s (traffic)\033[0m"));
 	assert_non_null(strstr(s, "\033[33mdrained\033[0m"));
 	free(s);
 	json_decref(j);
@@ -423,7 +445,8 @@ test_watch_lines(void **state)
 	status_print_rates(rates, f);
 	fclose(f);
 	assert_string_equal(buf,
-	    "2024-05-01 12:51:18 isp2 ipv4 up -> down: no reply for 800 ms\n"
+	    "2024-05-01 12:51:18 isp2 ipv4 up -> down (probes): no reply for "
+	    "800 ms\n"
 	    "2024-05-01 12:51:30 rates isp1 tx 1.2 MB/s rx 312 B/s (62%), "
 	    "isp2 tx 0 B/s rx 0 B/s (38%), lab tx 0 B/s rx 0 B/s (0%)\n");
 	free(buf);
