@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
+#include "capacity.h"
 #include "ha.h"
 #include "conf.h"
 #include "fw.h"
@@ -58,6 +59,7 @@ struct daemon {
 	struct mpathnl *mpath;		/* NULL: the kernel has no MPTCP */
 	bool mpath_clean;		/* mptcp off, none of ours left */
 	sd_event_source *sample_src;	/* counters, each second */
+	struct cap_set capset;		/* weight = auto (dcapacity.c) */
 	uint64_t started_s;
 	bool ready;
 	bool stopping;
@@ -77,6 +79,10 @@ struct daemon {
 int daemon_init(struct daemon *d, struct conf *c, const char *conf_path);
 int daemon_run(struct daemon *d);
 void daemon_fini(struct daemon *d);
+
+/* weight = auto: each link's sample, after its counters are read; a
+ * reconcile when the learned weights change (dcapacity.c). */
+void dcap_sample(struct daemon *d, uint64_t now_ms);
 
 /* Ask for a reconcile at the next turn of the loop. */
 void daemon_schedule(struct daemon *d);

@@ -93,6 +93,8 @@ dlink_plan_input(const struct dlink *l, struct plan_link_in *in)
 	in->health4 = l->v4.state;
 	in->health6 = l->v6.state;
 	in->drained = l->drained;
+	in->weight = l->conf->weight_auto && l->cap.started ? l->cap.weight :
+	    0;
 }
 
 /* Record a state change: log, event ring, watchers, hooks. */

@@ -49,6 +49,8 @@ struct dlink {
 	uint64_t tx_bytes, rx_bytes, tx_packets, rx_packets;
 	uint64_t ring_tx[DLINK_RATE_S + 1], ring_rx[DLINK_RATE_S + 1];
 	unsigned int ring_n;		/* samples taken */
+	struct cap_link cap;		/* weight = auto; valid once
+					 * cap.started */
 };
 
 int dlink_init_all(struct daemon *d);

@@ -190,7 +190,11 @@ fill(struct daemon *d, struct status *s)
 		snprintf(sl->name, sizeof(sl->name), "%s", l->conf->name);
 		snprintf(sl->ifname, sizeof(sl->ifname), "%s",
 		    l->conf->ifname);
-		sl->weight = l->conf->weight;
+		sl->weight = pl ? pl->weight : l->conf->weight;
+		sl->weight_auto = l->conf->weight_auto;
+		sl->capacity_bps = l->conf->weight_auto && l->cap.started &&
+		    l->cap.cap_bps > 0 ? l->cap.cap_bps : -1;
+		sl->saturated = l->conf->weight_auto && l->cap.saturated;
 		sl->tier = l->conf->tier;
 		memcpy(sl->dns, l->conf->dns, sizeof(sl->dns));
 		sl->ndns = l->conf->ndns;
@@ -358,6 +362,7 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 		l->ring_rx[l->ring_n % (DLINK_RATE_S + 1)] = l->rx_bytes;
 		l->ring_n++;
 	}
+	dcap_sample(d, probe_now_ms());
 	if (d->control && control_watching(d->control) &&
 	    d->links && d->conf->nlinks && d->links[0].ring_n % 2 == 0) {
 		struct status st;

@@ -33,10 +33,13 @@ active_links(const struct rend *r, const unsigned int *idx, unsigned int n,
 	return na;
 }
 
+/* The plan's weight of link li: the config's or the learned one. */
 static unsigned int
-weight(const struct conf_link *cl)
+weight(const struct rend *r, unsigned int li)
 {
-	return cl->weight == 0 ? 1 : cl->weight;
+	unsigned int w = r->p->links[li].weight;
+
+	return w == 0 ? 1 : w;
 }
 
 /* "vmap { 0-1 : goto mark_a, 2 : goto mark_b }": each link a run of
@@ -50,7 +53,7 @@ put_choice_vmap(struct rend *r, const unsigned int *act, unsigned int na,
 	fputs("vmap { ", r->f);
 	for (i = 0; i < na; i++) {
 		const struct conf_link *cl = &r->c->links[act[i]];
-		unsigned int hi = lo + weight(cl) - 1;
+		unsigned int hi = lo + weight(r, act[i]) - 1;
 
 		if (hi == lo)
 			fprintf(r->f, "%s%u : %s mark_%s", i ? ", " : "", lo,
@@ -98,7 +101,7 @@ fw_render_policy(struct rend *r, const char *chain, const char *polname,
 			    r->c->links[act[i]].name);
 		}
 		for (sumw = 0, i = 0; i < na; i++)
-			sumw += weight(&r->c->links[act[i]]);
+			sumw += weight(r, act[i]);
 		if (na == 1) {
 			fw_rule(r, chain, "meta mark and 0x%08x == 0 meta nfproto "
 			    "ipv%d %s mark_%s", r->mask, fam, verb,

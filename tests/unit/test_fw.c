@@ -90,6 +90,7 @@ fixture_init(struct fixture *fx, const struct tlink *tl, unsigned int n)
 		cl->nat6 = tl[i].nat6;
 		cl->id = i + 1;
 		pl->conf = cl;
+		pl->weight = cl->weight;
 		pl->ifindex = 10 + i;
 		pl->carrier = true;
 		pl->mark = (i + 1) << 16;
