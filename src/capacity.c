@@ -39,15 +39,15 @@ min_known(double a, double b)
 
 /* The least RTT of the last one to two half windows. */
 static void
-baseline(struct cap_link *l, uint64_t now_ms, double rtt_ms)
+baseline(struct cap_link *l, uint64_t now_ms, double min_ms)
 {
 	if (now_ms - l->base_start_ms >= CAP_BASE_WINDOW_MS / 2) {
 		l->base_prev = l->base_cur;
 		l->base_cur = -1;
 		l->base_start_ms = now_ms;
 	}
-	if (rtt_ms >= 0)
-		l->base_cur = min_known(l->base_cur, rtt_ms);
+	if (min_ms >= 0)
+		l->base_cur = min_known(l->base_cur, min_ms);
 	l->base_ms = min_known(l->base_cur, l->base_prev);
 }
 
@@ -64,22 +64,24 @@ queue_formed(const struct cap_link *l)
 	return l->rtt_ms > l->base_ms + rise;
 }
 
-/* The estimate after one loaded interval of dt_ms. */
+/* The estimate after one loaded interval of dt_ms that carried r. */
 static void
-estimate(struct cap_link *l, double dt_ms)
+estimate(struct cap_link *l, double r, double dt_ms)
 {
-	double r = l->rate_bps, a;
+	double peak = r > l->prev_bps ? r : l->prev_bps, a;
+	double floor = r < l->prev_bps ? r : l->prev_bps;
 
-	if (r > l->cap_bps) {
-		l->cap_bps = r;
-	} else if (l->saturated) {
+	if (floor > l->cap_bps) {
+		l->cap_bps = floor;
+	} else if (l->saturated && l->was_saturated) {
 		a = dt_ms / CAP_DOWN_TAU_MS;
-		l->cap_bps += (r - l->cap_bps) * (a < 1 ? a : 1);
-	} else if (r * 100 >= l->cap_bps * CAP_NEAR_PCT) {
+		l->cap_bps += (peak - l->cap_bps) * (a < 1 ? a : 1);
+	} else if (!l->saturated &&
+	    peak * 100 >= l->cap_bps * CAP_NEAR_PCT) {
 		l->cap_bps *= 1 + CAP_GROW_PCT / 100.0 * dt_ms / 1000;
 	} else {
 		a = dt_ms / CAP_DECAY_TAU_MS;
-		l->cap_bps += (r - l->cap_bps) * (a < 1 ? a : 1);
+		l->cap_bps += (peak - l->cap_bps) * (a < 1 ? a : 1);
 	}
 	if (l->bound_bps > 0 && l->cap_bps > l->bound_bps)
 		l->cap_bps = l->bound_bps;
@@ -87,29 +89,32 @@ estimate(struct cap_link *l, double dt_ms)
 
 void
 cap_sample(struct cap_link *l, uint64_t now_ms, uint64_t rx_bytes,
-    uint64_t tx_bytes, double rtt_ms)
+    uint64_t tx_bytes, double rtt_ms, double min_rtt_ms)
 {
 	double dt, rx, tx, r;
+	bool queue;
 
 	l->rtt_ms = rtt_ms;
-	baseline(l, now_ms, rtt_ms);
+	l->was_saturated = l->saturated;
+	baseline(l, now_ms, min_rtt_ms);
+	queue = queue_formed(l);
 	if (!l->have_last || now_ms <= l->last_ms ||
 	    now_ms - l->last_ms > CAP_GAP_MS || rx_bytes < l->last_rx ||
 	    tx_bytes < l->last_tx) {
 		l->have_last = true;
-		l->rate_bps = 0;
+		l->rate_bps = l->prev_bps = 0;
+		l->saturated = l->was_saturated = false;
 		goto out;
 	}
 	dt = (double)(now_ms - l->last_ms);
 	rx = (double)(rx_bytes - l->last_rx) * 8000 / dt;
 	tx = (double)(tx_bytes - l->last_tx) * 8000 / dt;
 	r = rx > tx ? rx : tx;
-	l->rate_bps = l->rate_bps > 0 ? (l->rate_bps + r) / 2 : r;
-	l->saturated = queue_formed(l);
-	if (l->rate_bps >= CAP_LOAD_MIN_BPS)
-		estimate(l, dt);
-	else
-		l->saturated = false;
+	l->rate_bps = (l->prev_bps + r) / 2;
+	l->saturated = queue && r >= CAP_LOAD_MIN_BPS;
+	if (r >= CAP_LOAD_MIN_BPS)
+		estimate(l, r, dt);
+	l->prev_bps = r;
 out:
 	l->last_ms = now_ms;
 	l->last_rx = rx_bytes;

@@ -7,20 +7,24 @@
  *
  * Per sample (about each second), for a link carrying more than
  * CAP_LOAD_MIN_BPS:
- *   - rate: the larger of the receive and send rates, smoothed over
- *     two samples;
- *   - baseline RTT: the least RTT of the last CAP_BASE_WINDOW_MS (two
+ *   - rate: the larger of the receive and send rates; "peak": the larger
+ *     of this sample's rate and the previous one's;
+ *   - baseline RTT: the least RTT seen in the last CAP_BASE_WINDOW_MS (two
  *     half windows, so an old minimum ages out);
- *   - saturated: the RTT is above the baseline by CAP_RISE_PCT % and by at
- *     least CAP_RISE_MIN_MS (a queue has formed);
- *   - a rate above the estimate raises it at once (the link carried it);
- *   - saturated, the estimate falls toward the rate with time constant
- *     CAP_DOWN_TAU_MS (the link carries no more than this);
- *   - not saturated and near its estimate, the estimate grows by
+ *   - saturated: the RTT given (the daemon gives the least of the last
+ *     second's probes) is above the baseline by CAP_RISE_PCT % and by at
+ *     least CAP_RISE_MIN_MS (a standing queue has formed);
+ *   - two samples running above the estimate raise it to the lesser (the
+ *     link carried it; one sample alone may be a late counter read);
+ *   - saturated in this sample and the previous one, the estimate falls
+ *     toward the peak with time constant CAP_DOWN_TAU_MS (the link carries
+ *     no more than this);
+ *   - not saturated and its peak near its estimate (CAP_NEAR_PCT %), the
+ *     estimate grows by
  *     CAP_GROW_PCT % a second (the link may carry more; its weight rises
  *     until it shows a queue or stops following);
  *   - not saturated and below its estimate, the estimate decays toward
- *     the rate with CAP_DECAY_TAU_MS (old evidence fades).
+ *     the peak with CAP_DECAY_TAU_MS (old evidence fades).
  * An idle link keeps its estimate: a link never loaded cannot show its
  * capacity. A configured bandwidth is the estimate's start and its bound.
  *
@@ -41,12 +45,12 @@
 #define CAP_RISE_PCT		50
 #define CAP_RISE_MIN_MS		5.0
 #define CAP_DOWN_TAU_MS		2000.0
-#define CAP_GROW_PCT		10
-#define CAP_NEAR_PCT		70	/* "near its estimate": rate above */
+#define CAP_GROW_PCT		15
+#define CAP_NEAR_PCT		85	/* "near its estimate": rate above */
 #define CAP_DECAY_TAU_MS	600000.0
-#define CAP_WEIGHT_SCALE	100
-#define CAP_FLOOR_DIV		20
-#define CAP_APPLY_MS		2000
+#define CAP_WEIGHT_SCALE	20	/* 5 % steps */
+#define CAP_FLOOR_DIV		20	/* floor: weight 1 */
+#define CAP_APPLY_MS		1000
 #define CAP_HYST_PCT		12
 #define CAP_GAP_MS		5000	/* a longer gap between samples:
 					 * start the rate afresh */
@@ -54,7 +58,7 @@
 struct cap_link {
 	double bound_bps;		/* bandwidth; 0: none */
 	double cap_bps;			/* estimate; 0: not measured yet */
-	double rate_bps;		/* smoothed rate */
+	double rate_bps;		/* rate of the last two samples */
 	double rtt_ms;			/* newest RTT given; < 0: none */
 	double base_ms;			/* baseline RTT; < 0: none yet */
 	bool saturated;
@@ -63,6 +67,8 @@ struct cap_link {
 	double base_cur, base_prev;	/* minima of this and the last half
 					 * window; < 0: none */
 	uint64_t base_start_ms;
+	double prev_bps;		/* the previous sample's rate */
+	bool was_saturated;		/* in the previous sample */
 	uint64_t last_ms, last_rx, last_tx;
 	bool have_last;
 	bool started;			/* cap_link_init done */
@@ -81,9 +87,11 @@ void cap_link_init(struct cap_link *l, unsigned int bound_mbit);
 void cap_link_bound(struct cap_link *l, unsigned int bound_mbit);
 
 /* One sample of a link: its byte counters (monotonic; a counter that goes
- * back restarts the rate) and its newest probe RTT (< 0: none lately). */
+ * back restarts the rate), its probes' recent RTT (the daemon: the median
+ * of the last second) and the least RTT of all its probes remembered (the
+ * stats windows), for the baseline; < 0: none. */
 void cap_sample(struct cap_link *l, uint64_t now_ms, uint64_t rx_bytes,
-    uint64_t tx_bytes, double rtt_ms);
+    uint64_t tx_bytes, double rtt_ms, double min_rtt_ms);
 
 /* Recompute the weights of links[0..n-1] (n <= CAP_LINKS_MAX); true if
  * they changed (read links[i]->weight). The first call always sets them. */

@@ -8,29 +8,48 @@
  * placed keep their link: the choice lives in their conntrack mark.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "daemon.h"
 #include "dlink.h"
 #include "log.h"
 
-/* The newest RTT of the link's probes, v4 first; -1 when none answered
- * within the last two seconds. */
-static double
-link_rtt_ms(const struct dlink *l, uint64_t now_ms)
+/* Of the link's probes (all targets, v4 first): the median RTT of those
+ * sent in the last second (a standing queue, one there more than half the
+ * time, raises it) and the least RTT of all in the stats windows; -1:
+ * none answered. */
+static void
+link_rtt_ms(const struct dlink *l, uint64_t now_ms, double *median,
+    double *least)
 {
 	const struct dlink_fam *fams[2] = { &l->v4, &l->v6 };
-	struct health_figures hf;
-	unsigned int i;
+	const struct stats *st;
+	const struct stats_probe *p;
+	uint32_t v[64], x, lo = UINT32_MAX;
+	unsigned int i, t, k, j, n = 0;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && lo == UINT32_MAX; i++) {
 		if (!fams[i]->probe)
 			continue;
-		health_figures(&fams[i]->health, now_ms, &hf);
-		if (hf.has_reply && hf.last_reply_ms + 2000 >= now_ms)
-			return hf.last_rtt_us / 1000.0;
+		for (t = 0; (st = health_target_stats(&fams[i]->health, t)); t++)
+			for (k = 0; k < st->window; k++) {
+				p = &st->ring[k];
+				if (p->state != STATS_SLOT_REPLIED)
+					continue;
+				if (p->rtt_us < lo)
+					lo = p->rtt_us;
+				if (p->sent_ms + 1000 < now_ms || n == 64)
+					continue;
+				/* insertion sort: a handful of replies */
+				x = p->rtt_us;
+				for (j = n++; j > 0 && v[j - 1] > x; j--)
+					v[j] = v[j - 1];
+				v[j] = x;
+			}
 	}
-	return -1;
+	*median = n == 0 ? -1 : v[n / 2] / 1000.0;
+	*least = lo == UINT32_MAX ? -1 : lo / 1000.0;
 }
 
 void
@@ -39,6 +58,7 @@ dcap_sample(struct daemon *d, uint64_t now_ms)
 	struct cap_link *v[CONF_MAX_LINKS];
 	char buf[CONF_MAX_LINKS * (CONF_NAME_MAX + 24)];
 	unsigned int i, n = d->conf->nlinks;
+	double rtt, least;
 	size_t len = 0;
 
 	if (n == 0 || n > CONF_MAX_LINKS || !d->conf->links[0].weight_auto)
@@ -49,9 +69,17 @@ dcap_sample(struct daemon *d, uint64_t now_ms)
 		if (!l->cap.started)
 			cap_link_init(&l->cap, l->conf->bandwidth_mbit);
 		cap_link_bound(&l->cap, l->conf->bandwidth_mbit);
-		cap_sample(&l->cap, now_ms, l->rx_bytes, l->tx_bytes,
-		    link_rtt_ms(l, now_ms));
+		link_rtt_ms(l, now_ms, &rtt, &least);
+		cap_sample(&l->cap, now_ms, l->rx_bytes, l->tx_bytes, rtt,
+		    least);
 		v[i] = &l->cap;
+		if (l->cap.rate_bps >= CAP_LOAD_MIN_BPS)
+			log_debug("link %s: sample %" PRIu64 " rx %" PRIu64 " tx %"
+			    PRIu64 " rtt %.2f least %.2f: capacity %.1f Mbit/s, "
+			    "rate %.1f%s", l->conf->name, now_ms, l->rx_bytes,
+			    l->tx_bytes, rtt, least, l->cap.cap_bps / 1e6,
+			    l->cap.rate_bps / 1e6,
+			    l->cap.saturated ? ", saturated" : "");
 	}
 	if (!cap_weights(&d->capset, v, n, now_ms))
 		return;

@@ -143,7 +143,10 @@ fam_changed(struct dlink_fam *f, enum health_state to, const char *reason)
 	snprintf(env[5], sizeof(env[5]), "RTT_MS=%s", rtt);
 	snprintf(env[6], sizeof(env[6]), "LOSS_PCT=%s", loss);
 	snprintf(env[7], sizeof(env[7]), "REASON=%s", reason);
-	snprintf(env[8], sizeof(env[8]), "WEIGHT=%u", l->conf->weight);
+	if (l->conf->weight_auto)
+		snprintf(env[8], sizeof(env[8]), "WEIGHT=auto");
+	else
+		snprintf(env[8], sizeof(env[8]), "WEIGHT=%u", l->conf->weight);
 	snprintf(env[9], sizeof(env[9]), "HA_ROLE=%s",
 	    ha_role_name(d->ha_role));
 	for (i = 0; i < 10; i++)

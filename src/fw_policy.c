@@ -67,6 +67,44 @@ put_choice_vmap(struct rend *r, const unsigned int *act, unsigned int na,
 }
 
 /*
+ * Learned weights (weight = auto) are large (capacity.h): runs as long as
+ * them would send a burst of new connections to one link in a row, so
+ * numgen inc's values are dealt out interleaved instead, by smooth
+ * weighted round-robin (each turn every link gains its weight, the
+ * richest takes the value and pays the sum).
+ */
+static void
+put_spread_vmap(struct rend *r, const unsigned int *act, unsigned int na,
+    unsigned int sumw, const char *verb)
+{
+	int cur[CONF_MAX_LINKS] = { 0 };
+	unsigned int v, i, best, prev = na, lo = 0, n = 0;
+
+	fputs("vmap { ", r->f);
+	for (v = 0; v <= sumw; v++) {
+		best = na;
+		for (i = 0; v < sumw && i < na; i++) {
+			cur[i] += (int)weight(r, act[i]);
+			if (best == na || cur[i] > cur[best])
+				best = i;
+		}
+		if (best < na)
+			cur[best] -= (int)sumw;
+		if (best == prev)
+			continue;
+		if (prev < na && lo == v - 1)
+			fprintf(r->f, "%s%u : %s mark_%s", n++ ? ", " : "", lo,
+			    verb, r->c->links[act[prev]].name);
+		else if (prev < na)
+			fprintf(r->f, "%s%u-%u : %s mark_%s", n++ ? ", " : "",
+			    lo, v - 1, verb, r->c->links[act[prev]].name);
+		prev = best;
+		lo = v;
+	}
+	fputs(" }", r->f);
+}
+
+/*
  * A policy chain: per family, the sticky lookups, then the weighted choice
  * among the active links, then (sticky) the remembering of the choice.
  * With sticky sets the mark chains are jumped to, so that the update rules
@@ -115,7 +153,10 @@ fw_render_policy(struct rend *r, const char *chain, const char *polname,
 				    "mod %u ", chain, r->mask, fam,
 				    b == BALANCE_RANDOM ? "random" : "inc",
 				    sumw);
-				put_choice_vmap(r, act, na, verb);
+				if (r->c->links[act[0]].weight_auto)
+					put_spread_vmap(r, act, na, sumw, verb);
+				else
+					put_choice_vmap(r, act, na, verb);
 				fputc('\n', r->f);
 				break;
 			case BALANCE_HASH:
