@@ -69,12 +69,15 @@ static void
 estimate(struct cap_link *l, double r, double dt_ms)
 {
 	double peak = r > l->prev_bps ? r : l->prev_bps, a;
-	double floor = r < l->prev_bps ? r : l->prev_bps;
+	/* not measured yet: any evidence will do */
+	double floor = l->cap_bps == 0 || r < l->prev_bps ? r : l->prev_bps;
 
 	if (floor > l->cap_bps) {
 		l->cap_bps = floor;
-	} else if (l->saturated && l->was_saturated) {
-		a = dt_ms / CAP_DOWN_TAU_MS;
+	} else if (l->saturated) {
+		/* a queue for two samples running: the rate is the
+		 * capacity; for one: half way */
+		a = dt_ms / CAP_DOWN_TAU_MS / (l->was_saturated ? 1 : 2);
 		l->cap_bps += (peak - l->cap_bps) * (a < 1 ? a : 1);
 	} else if (!l->saturated &&
 	    peak * 100 >= l->cap_bps * CAP_NEAR_PCT) {

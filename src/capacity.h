@@ -15,10 +15,11 @@
  *     second's probes) is above the baseline by CAP_RISE_PCT % and by at
  *     least CAP_RISE_MIN_MS (a standing queue has formed);
  *   - two samples running above the estimate raise it to the lesser (the
- *     link carried it; one sample alone may be a late counter read);
- *   - saturated in this sample and the previous one, the estimate falls
- *     toward the peak with time constant CAP_DOWN_TAU_MS (the link carries
- *     no more than this);
+ *     link carried it; one sample alone may be a late counter read); the
+ *     first loaded sample of a link not measured yet sets it;
+ *   - saturated, the estimate falls toward the peak with time constant
+ *     CAP_DOWN_TAU_MS, twice that in the first saturated sample (the link
+ *     carries no more than this);
  *   - not saturated and its peak near its estimate (CAP_NEAR_PCT %), the
  *     estimate grows by
  *     CAP_GROW_PCT % a second (the link may carry more; its weight rises
@@ -44,7 +45,7 @@
 #define CAP_BASE_WINDOW_MS	300000
 #define CAP_RISE_PCT		50
 #define CAP_RISE_MIN_MS		5.0
-#define CAP_DOWN_TAU_MS		2000.0
+#define CAP_DOWN_TAU_MS		1000.0
 #define CAP_GROW_PCT		15
 #define CAP_NEAR_PCT		85	/* "near its estimate": rate above */
 #define CAP_DECAY_TAU_MS	600000.0
