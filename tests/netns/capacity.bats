@@ -15,6 +15,7 @@
 load helpers
 
 FILES=$REPO/bench/lib/files.py
+NETTOOLS=$REPO/bench/lib/nettools.py
 AUTO_CONF='
 link isp1 {
   interface = wan1
@@ -60,6 +61,18 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 	sim_up --lan --rates 30,10
 	start_uplinkd "$AUTO_CONF"
 	wait_until 5000 both_up
+	# 6 long-lived echo connections from the LAN through all the weight
+	# changes: none may move (a moved one would go silent: NAT)
+	local dir keep
+	dir=$(helpers_tmp)
+	bg_in inet python3 "$NETTOOLS" serve 7000
+	wait_until 3000 eval 'in_inet ss -ltn | grep -q ":7000 "'
+	# ip netns exec execs: $! is the client's PID
+	ip netns exec "${SIM_PREFIX}lan" python3 "$NETTOOLS" keep "$SERVER1" 7000 6 8000 </dev/null \
+		>"$dir/keep.json" 2>"$dir/keep.err" 3>&- &
+	keep=$!
+	HELPERS_PIDS+=("$keep")
+	wait_until 5000 grep -q ready "$dir/keep.err"
 	local t1 t2 m1 m2 try
 	for try in 1 2; do
 		read -r t1 m1 < <(batch)
@@ -71,6 +84,14 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 	sim rate 2 30
 	read -r t2 m2 < <(batch)
 	echo "# swapped to 10/30: 100 x 1 MB in $t2 ms (slowest download $m2 ms); weights $(weights)" >&3
+	kill -TERM "$keep"
+	wait "$keep" || true
+	python3 -c '
+import json, sys
+cs = json.load(open(sys.argv[1]))
+print("# kept connections (isp, failed, longest echo wait s):",
+      [(c["isp"], c["reason"], round(c["max_gap_s"], 1)) for c in cs])
+assert len(cs) == 6 and all(c["failed"] is None for c in cs), cs' "$dir/keep.json" >&3
 	((t2 <= 30000))
 }
 
