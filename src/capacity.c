@@ -79,8 +79,8 @@ estimate(struct cap_link *l, double r, double dt_ms)
 		 * capacity; for one: half way */
 		a = dt_ms / CAP_DOWN_TAU_MS / (l->was_saturated ? 1 : 2);
 		l->cap_bps += (peak - l->cap_bps) * (a < 1 ? a : 1);
-	} else if (!l->saturated &&
-	    peak * 100 >= l->cap_bps * CAP_NEAR_PCT) {
+	} else if (!l->saturated && r * 100 >= l->cap_bps * CAP_NEAR_PCT &&
+	    l->prev_bps * 100 >= l->cap_bps * CAP_NEAR_PCT) {
 		l->cap_bps *= 1 + CAP_GROW_PCT / 100.0 * dt_ms / 1000;
 	} else {
 		a = dt_ms / CAP_DECAY_TAU_MS;

@@ -20,8 +20,8 @@
  *   - saturated, the estimate falls toward the peak with time constant
  *     CAP_DOWN_TAU_MS, twice that in the first saturated sample (the link
  *     carries no more than this);
- *   - not saturated and its peak near its estimate (CAP_NEAR_PCT %), the
- *     estimate grows by
+ *   - not saturated and both samples near its estimate (CAP_NEAR_PCT %),
+ *     the estimate grows by
  *     CAP_GROW_PCT % a second (the link may carry more; its weight rises
  *     until it shows a queue or stops following);
  *   - not saturated and below its estimate, the estimate decays toward
