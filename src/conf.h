@@ -21,6 +21,7 @@
 #define CONF_NH_ID_SPAN		500	/* nexthop ids base..base+span */
 #define CONF_MAX_TARGETS	16
 #define CONF_WEIGHT_MAX		255	/* a nexthop group weight is 8 bits */
+#define CONF_BANDWIDTH_MAX	1000000	/* Mbit/s: 1 Tbit/s */
 #define CONF_TIER_MAX		16
 #define CONF_MAX_DNS		8	/* dns = { ... } per link */
 /* own-source defaults: RFC 7600's IPv4 dummy address, a source for a host
@@ -87,7 +88,13 @@ struct conf_link {
 	char ifname[IFNAMSIZ];
 	struct addr gateway4;		/* unset: learn from the kernel */
 	struct addr gateway6;		/* unset: learn from the kernel */
-	unsigned int weight;		/* 1..CONF_WEIGHT_MAX, default 1 */
+	unsigned int weight;		/* 1..CONF_WEIGHT_MAX, default 1;
+					 * with weight_auto the start value */
+	bool weight_auto;		/* weight = auto: from the learned
+					 * capacity (capacity.h) */
+	unsigned int bandwidth_mbit;	/* bandwidth = N: upper bound of the
+					 * learned capacity, Mbit/s; 0: none */
+	int weight_line, bandwidth_line;	/* where given; 0: not */
 	unsigned int tier;		/* 1..CONF_TIER_MAX, default 1 */
 	bool ipv4, ipv6;		/* families in use; default both, each
 					 * used only where the link has an

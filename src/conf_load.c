@@ -47,6 +47,7 @@ static cfg_opt_t probe_opts[] = {
 };
 static cfg_opt_t link_opts[] = {
 	OPT("interface"), OPT_LIST("gateway"), OPT("gateway6"), OPT("weight"),
+	OPT("bandwidth"),
 	OPT("tier"), OPT("family"), OPT("nat6"), OPT("npt-prefix"),
 	OPT_LIST("dns"), OPT_LIST("address"),
 	CFG_SEC("probe", probe_opts, CFGF_MULTI), OPT_SECLINE, CFG_END()
@@ -204,6 +205,7 @@ conf_build(struct loadctx *x, cfg_t *cfg, struct conf *c)
 		conf_lan_load(x, c, cfg_getnsec(cfg, "lan", c->nlans),
 		    &c->lans[c->nlans]);
 	conf_nat6_check(x, c);
+	conf_weight_check(x, c);
 
 	n = cfg_size(cfg, "policy");
 	if (n && (c->policies = calloc(n, sizeof(*c->policies))) == NULL)

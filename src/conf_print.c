@@ -147,7 +147,12 @@ pr_link(FILE *f, const struct conf_link *l)
 	fprintf(f, "\nlink %s {\n", l->name);
 	pr_opt(f, "\t", "interface", l->ifname);
 	pr_addrs(f, "\t", "gateway", gw, 2);
-	fprintf(f, "\tweight = %u\n", l->weight);
+	if (l->weight_auto)
+		fputs("\tweight = auto\n", f);
+	else
+		fprintf(f, "\tweight = %u\n", l->weight);
+	if (l->bandwidth_mbit)
+		fprintf(f, "\tbandwidth = %u\n", l->bandwidth_mbit);
 	fprintf(f, "\ttier = %u\n", l->tier);
 	fprintf(f, "\tfamily = %s\n", l->ipv4 && l->ipv6 ? "both" :
 	    l->ipv4 ? "ipv4" : "ipv6");

@@ -101,6 +101,8 @@ void conf_link_address(struct loadctx *x, cfg_t *sec, const char *pfx,
 void conf_link_dns(struct loadctx *x, const struct conf *c, cfg_t *sec,
     const char *pfx, struct conf_link *l);
 void conf_nat6_check(struct loadctx *x, const struct conf *c);
+/* conf_sect.c: weight = auto against numbered weights, bandwidth */
+void conf_weight_check(struct loadctx *x, struct conf *c);
 int conf_rule_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_rule *r);
 

@@ -278,6 +278,38 @@ link_gateways(struct loadctx *x, cfg_t *sec, const char *pfx,
 		    pfx);
 }
 
+/*
+ * weight = auto balances the whole set by learned capacity: once one link
+ * says auto, the links that give no weight are auto too, and a number
+ * beside it is refused (a fixed share of an unknown total means nothing).
+ * bandwidth bounds a learned capacity, so it needs auto.
+ */
+void
+conf_weight_check(struct loadctx *x, struct conf *c)
+{
+	const struct conf_link *a = NULL;
+	unsigned int i;
+
+	for (i = 0; i < c->nlinks && !a; i++)
+		if (c->links[i].weight_auto)
+			a = &c->links[i];
+	for (i = 0; i < c->nlinks; i++) {
+		struct conf_link *l = &c->links[i];
+
+		if (a && !l->weight_auto && l->weight_line)
+			conf_err(x, l->weight_line, "link %s: weight: a number "
+			    "beside weight = auto (link %s, line %d); give "
+			    "every link auto, or every link a number", l->name,
+			    a->name, a->weight_line);
+		else if (a)
+			l->weight_auto = true;
+		if (!a && l->bandwidth_line)
+			conf_err(x, l->bandwidth_line, "link %s: bandwidth "
+			    "bounds a learned capacity: it needs weight = auto",
+			    l->name);
+	}
+}
+
 void
 conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
     struct conf_link *l)
@@ -295,8 +327,16 @@ conf_link_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 		line = conf_line(x, sec, "interface", 0);
 	check_ifname(x, line, pfx, "interface", s ? s : title, l->ifname);
 	l->weight = l->tier = 1;
-	if (conf_opt_num(x, sec, pfx, "weight", 1, CONF_WEIGHT_MAX, &n))
+	if ((s = conf_get(sec, "weight")) != NULL)
+		l->weight_line = conf_line(x, sec, "weight", 0);
+	if (s && strcmp(s, "auto") == 0)
+		l->weight_auto = true;
+	else if (conf_opt_num(x, sec, pfx, "weight", 1, CONF_WEIGHT_MAX, &n))
 		l->weight = n;
+	if (conf_opt_num(x, sec, pfx, "bandwidth", 1, CONF_BANDWIDTH_MAX, &n)) {
+		l->bandwidth_mbit = n;
+		l->bandwidth_line = conf_line(x, sec, "bandwidth", 0);
+	}
 	if (conf_opt_num(x, sec, pfx, "tier", 1, CONF_TIER_MAX, &n))
 		l->tier = n;
 	conf_opt_enum(

@@ -20,10 +20,12 @@
 #include "ctrack.h"
 #include "daemon.h"
 #include "dconn.h"
+#include "dcapacity.h"
 #include "dctl.h"
 #include "dpassive.h"
 #include "log.h"
 #include "mpathnl.h"
+#include "probe.h"
 #include "reconcile.h"
 #include "rt.h"
 #include "sysctl.h"
@@ -727,6 +729,8 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	n = fwread_counters(fc, CONF_MAX_LINKS);
 	dstatus_sample(&d->links, fc, n);
 	dpassive_sample(d->passive, fc, n);
+	if (dcapacity_sample(&d->links, &d->capset, d->conf, probe_now_ms()))
+		daemon_schedule(d);
 	if (d->control && control_watching(d->control) && d->links.n &&
 	    d->links.v[0].ring_n % 2 == 0) {
 		status_in(d, &in);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
+#include "capacity.h"
 #include "conf.h"
 #include "dlink.h"
 #include "dnotify.h"
@@ -55,6 +56,7 @@ struct daemon {
 	struct mpathnl *mpath;		/* NULL: the kernel has no MPTCP */
 	bool mpath_clean;		/* mptcp off, none of ours left */
 	sd_event_source *sample_src;	/* counters, each second */
+	struct capacity_set capset;	/* weight = auto (dcapacity.c) */
 	struct dpassive *passive;	/* passive health, fast detection */
 	bool stopping;
 	enum ha_role ha_role;		/* as keepalived told (uplinkctl ha) */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
+#include "capacity.h"
 #include "health.h"
 #include "kobj.h"
 #include "plan.h"
@@ -69,6 +70,8 @@ struct dlink {
 	uint64_t tx_bytes, rx_bytes, tx_packets, rx_packets;
 	uint64_t ring_tx[DLINK_RATE_S + 1], ring_rx[DLINK_RATE_S + 1];
 	unsigned int ring_n;		/* samples taken */
+	struct capacity_link cap;		/* weight = auto; valid once
+					 * cap.started */
 };
 
 /* The links of c, none probing yet. 0 or -ENOMEM. */

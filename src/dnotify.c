@@ -83,7 +83,11 @@ fill_env(struct dnotify_pending *p, const struct dlink_fam *f,
 	snprintf(p->env[5], sizeof(p->env[5]), "RTT_MS=%s", rtt);
 	snprintf(p->env[6], sizeof(p->env[6]), "LOSS_PCT=%s", loss);
 	snprintf(p->env[7], sizeof(p->env[7]), "REASON=%s", reason);
-	snprintf(p->env[8], sizeof(p->env[8]), "WEIGHT=%u", cl->weight);
+	if (cl->weight_auto)
+		snprintf(p->env[8], sizeof(p->env[8]), "WEIGHT=auto");
+	else
+		snprintf(p->env[8], sizeof(p->env[8]), "WEIGHT=%u",
+		    cl->weight);
 	snprintf(p->env[9], sizeof(p->env[9]), "HA_ROLE=%s",
 	    ha_role_name(role));
 }

@@ -177,7 +177,11 @@ fill_link(const struct dstatus_in *d, unsigned int i, struct status_link *sl)
 
 	snprintf(sl->name, sizeof(sl->name), "%s", l->conf->name);
 	snprintf(sl->ifname, sizeof(sl->ifname), "%s", l->conf->ifname);
-	sl->weight = l->conf->weight;
+	sl->weight = pl ? pl->weight : l->conf->weight;
+	sl->weight_auto = l->conf->weight_auto;
+	sl->capacity_bps = l->conf->weight_auto && l->cap.started &&
+	    l->cap.cap_bps > 0 ? l->cap.cap_bps : -1;
+	sl->saturated = l->conf->weight_auto && l->cap.saturated;
 	sl->tier = l->conf->tier;
 	memcpy(sl->dns, l->conf->dns, sizeof(sl->dns));
 	sl->ndns = l->conf->ndns;

@@ -32,10 +32,13 @@ active_links(const struct rend *r, const unsigned int *idx, unsigned int n,
 	return na;
 }
 
+/* The plan's weight of link li: the config's or the learned one. */
 static unsigned int
-weight(const struct conf_link *cl)
+weight(const struct rend *r, unsigned int li)
 {
-	return cl->weight == 0 ? 1 : cl->weight;
+	unsigned int w = r->p->links[li].weight;
+
+	return w == 0 ? 1 : w;
 }
 
 /* "vmap { 0-1 : goto mark_a, 2 : goto mark_b }": each link a run of
@@ -49,7 +52,7 @@ put_choice_vmap(struct rend *r, const unsigned int *act, unsigned int na,
 	fputs("vmap { ", r->f);
 	for (i = 0; i < na; i++) {
 		const struct conf_link *cl = &r->c->links[act[i]];
-		unsigned int hi = lo + weight(cl) - 1;
+		unsigned int hi = lo + weight(r, act[i]) - 1;
 
 		if (hi == lo)
 			fprintf(r->f, "%s%u : %s mark_%s", i ? ", " : "", lo,
@@ -58,6 +61,44 @@ put_choice_vmap(struct rend *r, const unsigned int *act, unsigned int na,
 			fprintf(r->f, "%s%u-%u : %s mark_%s", i ? ", " : "",
 			    lo, hi, verb, cl->name);
 		lo = hi + 1;
+	}
+	fputs(" }", r->f);
+}
+
+/*
+ * Learned weights (weight = auto) are large (capacity.h): runs as long as
+ * them would send a burst of new connections to one link in a row, so
+ * numgen inc's values are dealt out interleaved instead, by smooth
+ * weighted round-robin (each turn every link gains its weight, the
+ * richest takes the value and pays the sum).
+ */
+static void
+put_spread_vmap(struct rend *r, const unsigned int *act, unsigned int na,
+    unsigned int sumw, const char *verb)
+{
+	int cur[CONF_MAX_LINKS] = { 0 };
+	unsigned int v, i, best, prev = na, lo = 0, n = 0;
+
+	fputs("vmap { ", r->f);
+	for (v = 0; v <= sumw; v++) {
+		best = na;
+		for (i = 0; v < sumw && i < na; i++) {
+			cur[i] += (int)weight(r, act[i]);
+			if (best == na || cur[i] > cur[best])
+				best = i;
+		}
+		if (best < na)
+			cur[best] -= (int)sumw;
+		if (best == prev)
+			continue;
+		if (prev < na && lo == v - 1)
+			fprintf(r->f, "%s%u : %s mark_%s", n++ ? ", " : "", lo,
+			    verb, r->c->links[act[prev]].name);
+		else if (prev < na)
+			fprintf(r->f, "%s%u-%u : %s mark_%s", n++ ? ", " : "",
+			    lo, v - 1, verb, r->c->links[act[prev]].name);
+		prev = best;
+		lo = v;
 	}
 	fputs(" }", r->f);
 }
@@ -97,7 +138,7 @@ fw_render_policy(struct rend *r, const char *chain, const char *polname,
 			    r->c->links[act[i]].name);
 		}
 		for (sumw = 0, i = 0; i < na; i++)
-			sumw += weight(&r->c->links[act[i]]);
+			sumw += weight(r, act[i]);
 		if (na == 1) {
 			fw_rule(r, chain, "meta mark and 0x%08x == 0 meta nfproto "
 			    "ipv%d %s mark_%s", r->mask, fam, verb,
@@ -111,7 +152,10 @@ fw_render_policy(struct rend *r, const char *chain, const char *polname,
 				    "mod %u ", chain, r->mask, fam,
 				    b == BALANCE_RANDOM ? "random" : "inc",
 				    sumw);
-				put_choice_vmap(r, act, na, verb);
+				if (r->c->links[act[0]].weight_auto)
+					put_spread_vmap(r, act, na, sumw, verb);
+				else
+					put_choice_vmap(r, act, na, verb);
 				fputc('\n', r->f);
 				break;
 			case BALANCE_HASH:

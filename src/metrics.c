@@ -131,6 +131,25 @@ link_integer(FILE *f, json_t *links, const char *name, enum metric_type t,
 	}
 }
 
+/* A per-link gauge of a member, left out where it is not a number. */
+static void
+link_gauge(FILE *f, json_t *links, const char *name, const char *help,
+    const char *member)
+{
+	json_t *l, *v;
+	size_t i;
+
+	header(f, name, METRIC_GAUGE, help);
+	json_array_foreach(links, i, l) {
+		if (!json_is_number(v = json_object_get(l, member)))
+			continue;
+		fprintf(f, "%s{", name);
+		label(f, true, "link", str(l, "name"));
+		fputc('}', f);
+		value(f, json_number_value(v));
+	}
+}
+
 static void
 global(FILE *f, json_t *st, const char *name, enum metric_type t,
     const char *help, const char *member, double scale)
@@ -271,6 +290,10 @@ metrics_write(json_t *st, FILE *f)
 	link_integer(f, links, "uplinkd_link_connections", METRIC_GAUGE,
 	    "Tracked connections marked with the link.", "connections",
 	    false);
+	link_gauge(f, links, "uplinkd_link_weight", "The link's weight for "
+	    "new connections (weight = auto: the learned one).", "weight");
+	link_gauge(f, links, "uplinkd_link_capacity_bps", "weight = auto: the "
+	    "link's learned capacity, bits per second.", "capacity_bps");
 	link_integer(f, links, "uplinkd_link_state_changes_total",
 	    METRIC_COUNTER, "Health state changes since uplinkd started.",
 	    "state_changes", false);

@@ -458,7 +458,7 @@ plan_balance(struct plan *p, const struct conf *c, const struct kstate *obs,
 			continue;
 		g.members[g.nmembers].id = c->nexthop_id_base + pl->conf->id +
 		    (family == AF_INET6 ? PLAN_NH_V6 : 0);
-		g.members[g.nmembers].weight = pl->conf->weight;
+		g.members[g.nmembers].weight = pl->weight;
 		g.nmembers++;
 	}
 	if (g.nmembers == 0)
@@ -625,6 +625,8 @@ plan_build(const struct plan_input *in, struct plan *p)
 		pl->mark = conf_link_mark(c, cl);
 		pl->table = conf_link_table(c, cl);
 		pl->realm = cl->id;
+		pl->weight = in->links && in->links[i].weight ?
+		    in->links[i].weight : cl->weight;
 		if (kl) {
 			pl->ifindex = kl->ifindex;
 			pl->carrier = kl->carrier && (kl->flags & IFF_UP);

@@ -56,6 +56,8 @@
 struct plan_link_in {
 	enum health_state health4, health6;
 	bool drained;		/* uplinkctl drain: no new connections */
+	unsigned int weight;	/* weight = auto: the learned weight
+				 * (capacity.h); 0: the config's */
 };
 
 struct plan_input {
@@ -88,6 +90,8 @@ struct plan_link {
 				 * links sharing an interface apart inbound */
 	bool has_gw_mac;
 	uint32_t table;
+	unsigned int weight;	/* of new connections: the config's, or
+				 * the learned one (plan_link_in) */
 	struct plan_family v4, v6;
 };
 

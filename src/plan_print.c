@@ -217,7 +217,7 @@ print_link(const struct plan *p, const struct conf *c,
 
 	fprintf(f, "\n# link %s: interface %s, table %u, mark 0x%x, "
 	    "weight %u, tier %u\n", pl->conf->name, pl->conf->ifname,
-	    pl->table, pl->mark, pl->conf->weight, pl->conf->tier);
+	    pl->table, pl->mark, pl->weight, pl->conf->tier);
 	if (!pl->ifindex)
 		fputs("#   interface absent\n", f);
 	else if (!pl->v4.usable && !pl->v6.usable)

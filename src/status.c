@@ -161,6 +161,11 @@ link_json(const struct status_link *l)
 	    "connections", (json_int_t)l->connections,
 	    "state_changes", u64(l->state_changes),
 	    "ipv4", v4, "ipv6", v6)) < 0 ||
+	    json_object_update_new(o, json_pack("{s:b,s:o,s:b}",
+	    "weight_auto", l->weight_auto,
+	    "capacity_bps", l->capacity_bps <= 0 ? json_null() :
+	    json_integer((json_int_t)l->capacity_bps),
+	    "saturated", l->saturated)) < 0 ||
 	    json_object_set_new(o, "dns", dns_json(l)) < 0 ||
 	    json_object_set_new(o, "down_cause", top->state == HEALTH_DOWN ?
 	    cause_json(top) : l->drained ? json_string("drain") :
@@ -263,10 +268,14 @@ status_rates_to_json(const struct status *s)
 	if (!(links = json_array()))
 		return NULL;
 	for (i = 0; i < s->nlinks; i++) {
-		l = json_pack("{s:s,s:f,s:f,s:f}", "name", s->links[i].name,
+		l = json_pack("{s:s,s:f,s:f,s:f,s:I,s:o}", "name",
+		    s->links[i].name,
 		    "tx_bytes_per_s", s->links[i].tx_bps,
 		    "rx_bytes_per_s", s->links[i].rx_bps,
-		    "share_pct", s->links[i].share_pct);
+		    "share_pct", s->links[i].share_pct,
+		    "weight", (json_int_t)s->links[i].weight,
+		    "capacity_bps", s->links[i].capacity_bps <= 0 ? json_null() :
+		    json_integer((json_int_t)s->links[i].capacity_bps));
 		if (json_array_append_new(links, l) < 0) {
 			json_decref(links);
 			return NULL;
@@ -562,8 +571,9 @@ print_links(json_t *links, uint64_t now, FILE *f, bool color)
 		table_set(&t, r, COL_ACTIVE, drained ? "drained" :
 		    active ? "yes" : "no",
 		    drained ? state_color("drained", color) : NULL);
-		snprintf(buf, sizeof(buf), "%" PRIu64 "/%" PRIu64,
-		    getu(l, "weight"), getu(l, "tier"));
+		snprintf(buf, sizeof(buf), "%s%" PRIu64 "/%" PRIu64,
+		    json_is_true(json_object_get(l, "weight_auto")) ? "auto:" :
+		    "", getu(l, "weight"), getu(l, "tier"));
 		table_set(&t, r, COL_WEIGHT, buf, NULL);
 		v = json_object_get(l, "rtt_ms");
 		table_set(&t, r, COL_RTT, status_fmt_ms(json_is_number(v) ?
@@ -806,6 +816,16 @@ status_print_link(json_t *st, const char *name, FILE *f)
 	    0.0);
 	fprintf(f, "  connections %" PRIu64 ", state changes %" PRIu64 "\n",
 	    getu(l, "connections"), getu(l, "state_changes"));
+	if (json_is_true(json_object_get(l, "weight_auto"))) {
+		v = json_object_get(l, "capacity_bps");
+		if (json_is_integer(v))
+			fprintf(f, "  weight auto: capacity %.1f Mbit/s%s\n",
+			    json_integer_value(v) / 1e6, json_is_true(
+			    json_object_get(l, "saturated")) ?
+			    ", saturated" : "");
+		else
+			fprintf(f, "  weight auto: capacity not measured yet\n");
+	}
 	return 0;
 }
 
@@ -845,6 +865,10 @@ status_print_rates(json_t *rates, FILE *f)
 		fprintf(f, " rx %s (%.0f%%)", fmt_rate(json_object_get(l,
 		    "rx_bytes_per_s"), b), json_is_number(v) ?
 		    json_number_value(v) : 0.0);
+		v = json_object_get(l, "capacity_bps");
+		if (json_is_integer(v))
+			fprintf(f, " weight %" PRIu64 " capacity %.1f Mbit/s",
+			    getu(l, "weight"), json_integer_value(v) / 1e6);
 	}
 	fputc('\n', f);
 }

@@ -48,7 +48,10 @@ struct status_family {
 struct status_link {
 	char name[CONF_NAME_MAX];
 	char ifname[IFNAMSIZ];
-	unsigned int weight, tier;
+	unsigned int weight, tier;	/* weight: in force (auto: learned) */
+	bool weight_auto;		/* weight = auto */
+	double capacity_bps;		/* learned, bits/s; <= 0: not yet */
+	bool saturated;			/* learned: a queue has formed */
 	uint32_t mark, table;
 	bool carrier, drained;
 	struct status_family v4, v6;

@@ -54,6 +54,16 @@ static const struct errcase errcases[] = {
 	    "t.conf:2: link a: weight: 256 is out of range 1..255\n"
 	    "t.conf:3: link a: tier: 0 is out of range 1..16\n"
 	    "t.conf:5: link b: weight: 'x' is not a number\n" },
+	{ "a number beside weight = auto",
+	    "link a {\n\tweight = auto\n}\nlink b {\n\tweight = 2\n}\n"
+	    "link c {}\n",
+	    "t.conf:5: link b: weight: a number beside weight = auto (link a, "
+	    "line 2); give every link auto, or every link a number\n" },
+	{ "bandwidth without auto",
+	    "link a {\n\tbandwidth = 30\n}\nlink b { bandwidth = 0 }\n",
+	    "t.conf:2: link a: bandwidth bounds a learned capacity: it needs "
+	    "weight = auto\n"
+	    "t.conf:4: link b: bandwidth: 0 is out of range 1..1000000\n" },
 	{ "no link", "# nothing\nlan home {}\n",
 	    "t.conf:1: no link section\n" },
 	{ "bad gateway address", "link a {\n\tgateway = 198.18.1\n}\n",

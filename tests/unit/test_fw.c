@@ -75,6 +75,7 @@ fixture_init(struct fixture *fx, const struct tlink *tl, unsigned int n)
 		cl->id = i + 1;
 		cl->probe.passive_hold_ms = 30000;
 		pl->conf = cl;
+		pl->weight = cl->weight;
 		pl->ifindex = 10 + i;
 		pl->carrier = true;
 		pl->mark = (i + 1) << 16;
@@ -180,6 +181,21 @@ case_three_weighted(struct fixture *fx, struct fw_objs *have)
 	add_lan(fx, "br0", true);
 	/* passive health off on one link: no counting rules for it */
 	fx->links[2].probe.passive_hold_ms = 0;
+}
+
+/* weight = auto: learned weights 20:7:13, dealt out interleaved (smooth
+ * weighted round-robin), not in runs as long as each weight. */
+static void
+case_auto_spread(struct fixture *fx, struct fw_objs *have)
+{
+	static const unsigned int w[] = { 20, 7, 13 };
+	unsigned int i;
+
+	fixture_init(fx, three, 3);
+	for (i = 0; i < 3; i++) {
+		fx->links[i].weight_auto = true;
+		fx->plinks[i].weight = w[i];
+	}
 }
 
 static void
@@ -420,6 +436,7 @@ static const struct tcase cases[] = {
 	{ "two-links", case_two_links },
 	{ "three-weighted", case_three_weighted },
 	{ "three-hash", case_three_hash },
+	{ "auto-spread", case_auto_spread },
 	{ "lan-masq", case_lan_masq },
 	{ "ha-address", case_ha_address },
 	{ "shared-iface", case_shared_iface },

@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+#
+# weight = auto (issue 15 part 1): uplinkd learns each link's capacity from
+# its counters and its probes' RTT rise, and weights new connections by it.
+# Links of 30 and 10 Mbit/s, no weights given: a batch of 100 downloads of
+# 1 MB, 8 at a time, from the LAN finishes within 1.25x of what 40 Mbit/s
+# allows (20 s); after the two links' rates are swapped, a second batch
+# within 1.5x (see the test).
+#
+#   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 -- ${P}isp1 (tbf) --.
+#                                      wan2 -- ${P}isp2 (tbf) ----+-- ${P}inet
+# (uplinkd runs in ${P}host; full addressing in tests/sim/uplinksim)
+
+load helpers
+
+FILES=$REPO/tests/tools/files.py
+NETTOOLS=$REPO/tests/tools/nettools.py
+AUTO_CONF='
+link isp1 {
+  interface = wan1
+  weight = auto
+}
+link isp2 {
+  interface = wan2
+  weight = auto
+}
+lan home { interface = lan0 }
+probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
+'
+
+setup() {
+	require_root
+}
+
+# batch: 100 downloads of 1 MB (8 Mbit), 8 at a time, from the LAN to one
+# server; prints the wall time in ms, then the slowest download's
+batch() {
+	in_lan python3 "$FILES" 100 8 1000000 "$SERVER1" |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["failed"] == 0, d; print(int(d["seconds"]*1000), int(d["max_s"]*1000))'
+}
+
+# weights: "isp1 W1 (C1 Mbit/s), isp2 W2 (C2 Mbit/s)" from status
+weights() {
+	uplinkctl status --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
+    "?" if l["capacity_bps"] is None else "%.1f" % (l["capacity_bps"] / 1e6))
+    for l in s["links"]))'
+}
+
+# A download that loses its retransmissions in a full drop-tail (tbf)
+# queue backs off for 10-27 s whatever the weights (3:1 set by hand
+# measured 22.9, 23.4, 23.5, 25.7 and 27.0 s here): each batch may be run
+# once more. After a swap, the connections placed on the slowed link
+# before its drop is seen (about 2 s) stay there (a connection never
+# moves) and drain at 10 Mbit/s: that batch is held to 1.5x (measured
+# 27.7-30.9 s; 1:1 takes 43 s, 3:1 kept after the swap 31.5-65.6 s); its
+# second try swaps the rates back, so it too measures the adaptation.
+@test "weight = auto on 30/10 Mbit/s: 100 x 1 MB, 8 at a time, within 1.25x of the capacity bound; after a swap to 10/30 within 1.5x" {
+	sim_up --lan --rates 30,10
+	start_uplinkd "$AUTO_CONF"
+	wait_until 5000 both_up
+	# 6 long-lived echo connections from the LAN through all the weight
+	# changes: none may move (a moved one would go silent: NAT)
+	local dir keep
+	dir=$(helpers_tmp)
+	bg_in inet python3 "$NETTOOLS" serve 7000
+	wait_until 3000 eval 'in_inet ss -ltn | grep -q ":7000 "'
+	# ip netns exec execs: $! is the client's PID
+	ip netns exec "${SIM_PREFIX}lan" python3 "$NETTOOLS" keep "$SERVER1" 7000 6 8000 </dev/null \
+		>"$dir/keep.json" 2>"$dir/keep.err" 3>&- &
+	keep=$!
+	HELPERS_PIDS+=("$keep")
+	wait_until 5000 grep -q ready "$dir/keep.err"
+	local t1 t2 m1 m2 try
+	for try in 1 2; do
+		read -r t1 m1 < <(batch)
+		echo "# 30/10 auto, try $try: 100 x 1 MB in $t1 ms (bound 20000 ms, slowest download $m1 ms); weights $(weights)" >&3
+		((t1 <= 25000)) && break
+	done
+	((t1 <= 25000))
+	# each try right after a swap: 10/30, then (try 2) back to 30/10
+	for try in 1 2; do
+		if ((try == 1)); then
+			sim rate 1 10
+			sim rate 2 30
+		else
+			sim rate 1 30
+			sim rate 2 10
+		fi
+		read -r t2 m2 < <(batch)
+		echo "# swapped ($( ((try == 1)) && echo 10/30 || echo back to 30/10)), try $try: 100 x 1 MB in $t2 ms (slowest download $m2 ms); weights $(weights)" >&3
+		((t2 <= 30000)) && break
+	done
+	kill -TERM "$keep"
+	wait "$keep" || true
+	python3 -c '
+import json, sys
+cs = json.load(open(sys.argv[1]))
+print("# kept connections (isp, failed, longest echo wait s):",
+      [(c["isp"], c["reason"], round(c["max_gap_s"], 1)) for c in cs])
+assert len(cs) == 6 and all(c["failed"] is None for c in cs), cs' "$dir/keep.json" >&3
+	((t2 <= 30000))
+}
+
+@test "weight = auto: bandwidth bounds the learned capacity; status, watch and metrics show it" {
+	sim_up --lan --rates 30,10
+	start_uplinkd '
+link isp1 {
+  interface = wan1
+  weight = auto
+  bandwidth = 12
+}
+link isp2 { interface = wan2 }
+lan home { interface = lan0 }
+probe { targets = { 198.19.255.1, 198.19.255.2, 198.19.255.3 } }
+'
+	wait_until 5000 both_up
+	in_lan python3 "$FILES" 24 8 1000000 "$SERVER1" >/dev/null
+	sleep 2.5
+	echo "# bandwidth 12 on the 30 Mbit/s isp1: weights $(weights)" >&3
+	# isp2 gives no weight: it follows auto; isp1 never above its bound
+	uplinkctl status --json | python3 -c '
+import json, sys
+l = {x["name"]: x for x in json.load(sys.stdin)["links"]}
+assert l["isp1"]["weight_auto"] and l["isp2"]["weight_auto"], l
+assert 0 < l["isp1"]["capacity_bps"] <= 12e6, l["isp1"]
+assert l["isp2"]["capacity_bps"] > 5e6, l["isp2"]'
+	run uplinkctl status isp1
+	[[ $output == *"weight auto: capacity 12.0 Mbit/s"* ]]
+	run uplinkctl metrics
+	[[ $output == *'uplinkd_link_capacity_bps{link="isp1"} 1'* ]]
+	[[ $output == *'uplinkd_link_weight{link="isp2"}'* ]]
+}
