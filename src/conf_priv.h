@@ -85,6 +85,9 @@ bool conf_opt_enum(struct loadctx *x, cfg_t *sec, const char *pfx,
 /* conf_sect.c: one loader per kind of section. Those returning int fail
  * only with -ENOMEM; validation errors go through conf_err. */
 int conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg);
+/* The balance modes' names, by enum conf_balance (conf_globals.c). */
+#define CONF_NBALANCE	3
+extern const char *const conf_balance_names[CONF_NBALANCE];
 void conf_probe_defaults(struct conf_probe *p);
 void conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
     struct conf_probe *p, bool ipv4, bool ipv6);

@@ -3,7 +3,7 @@
  * The config loader's section readers: the top-level options and each kind
  * of section (probe, link, lan, policy, rule) turned into struct conf
  * fields, with every check that needs only that section, and the checks
- * across sections. Pure: reads a parsed libConfuse tree, reports through
+ * across sections (the top-level options are in conf_globals.c). Pure: reads a parsed libConfuse tree, reports through
  * conf_err. The libConfuse side and conf_load are in conf.c.
  */
 #include <ctype.h>
@@ -16,14 +16,6 @@
 #include "conf.h"
 #include "conf_priv.h"
 
-#define RULE_PRIO_SPAN	1000	/* rules use base .. base + 999 */
-#define MAIN_RULE_PRIO	32766	/* the kernel's "lookup main" rule */
-
-static const char *const balance_names[] = {
-	[BALANCE_ROUND_ROBIN] = "round-robin",
-	[BALANCE_RANDOM] = "random",
-	[BALANCE_HASH] = "hash",
-};
 static const char *const nat6_names[] = {
 	[NAT6_NONE] = "none", [NAT6_MASQUERADE] = "masquerade",
 	[NAT6_NPT] = "npt",
@@ -133,10 +125,47 @@ probe_families(struct loadctx *x, int line, const char *pfx,
 		    "targets", pfx, p->reliability, n6);
 }
 
-/* Override p with what sec gives; pfx is "" or "link NAME: ". */
-void
-conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
-    struct conf_probe *p, bool ipv4, bool ipv6)
+/* probe targets = { ... }: addresses, none twice, at most
+ * CONF_MAX_TARGETS. */
+static void
+probe_targets(struct loadctx *x, cfg_t *sec, const char *ppfx,
+    struct conf_probe *p)
+{
+	unsigned int i, j, n = cfg_size(sec, "targets");
+	int line;
+
+	if (n > CONF_MAX_TARGETS) {
+		conf_err(x, conf_line(x, sec, "targets", CONF_MAX_TARGETS),
+		    "%stargets: more than %d", ppfx, CONF_MAX_TARGETS);
+		return;
+	}
+	if (n == 0)
+		return;
+	p->ntargets = 0;
+	for (i = 0; i < n; i++) {
+		const char *s = cfg_getnstr(sec, "targets", i);
+		struct addr *a = &p->targets[p->ntargets];
+
+		line = conf_line(x, sec, "targets", i);
+		if (addr_parse(s, a) < 0 || conf_addr_zero(a)) {
+			conf_err(x, line, "%stargets: '%s' is not an IP "
+			    "address", ppfx, s);
+			continue;
+		}
+		for (j = 0; j < p->ntargets; j++)
+			if (addr_eq(&p->targets[j], a))
+				break;
+		if (j < p->ntargets)
+			conf_err(x, line, "%stargets: %s given twice", ppfx, s);
+		else
+			p->ntargets++;
+	}
+}
+
+/* The probe's durations and numbers, each in its range. */
+static void
+probe_values(struct loadctx *x, cfg_t *sec, const char *ppfx,
+    struct conf_probe *p)
 {
 	static const struct {
 		const char *opt;
@@ -152,39 +181,9 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 		D("latency-down", latency_down_ms, 1),
 #undef D
 	};
-	unsigned int i, j, n = cfg_size(sec, "targets");
-	char ppfx[64];
+	unsigned int i;
 	uint64_t v;
-	int line;
 
-	snprintf(ppfx, sizeof(ppfx), "%sprobe: ", pfx);
-	if (n > CONF_MAX_TARGETS) {
-		conf_err(x, conf_line(x, sec, "targets", CONF_MAX_TARGETS),
-		    "%stargets: more than %d", ppfx, CONF_MAX_TARGETS);
-	} else if (n > 0) {
-		p->ntargets = 0;
-		for (i = 0; i < n; i++) {
-			const char *s = cfg_getnstr(sec, "targets", i);
-			struct addr *a = &p->targets[p->ntargets];
-
-			line = conf_line(x, sec, "targets", i);
-			if (addr_parse(s, a) < 0 || conf_addr_zero(a)) {
-				conf_err(x, line,
-				    "%stargets: '%s' is not an IP "
-				    "address",
-				    ppfx, s);
-				continue;
-			}
-			for (j = 0; j < p->ntargets; j++)
-				if (addr_eq(&p->targets[j], a))
-					break;
-			if (j < p->ntargets)
-				conf_err(x, line, "%stargets: %s given twice",
-				    ppfx, s);
-			else
-				p->ntargets++;
-		}
-	}
 	for (i = 0; i < NELEM(durs); i++)
 		if (conf_opt_dur(x, sec, ppfx, durs[i].opt, 1, durs[i].min, &v))
 			*(unsigned int *)((char *)p + durs[i].off) = v;
@@ -200,8 +199,13 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 		p->loss_down_pct = v;
 	if (conf_opt_num(x, sec, ppfx, "size", 20, 1452, &v))
 		p->size = v;
+}
 
-	/* Cross checks only where this section gives one of the options. */
+/* Cross checks, only where this section gives one of the options. */
+static void
+probe_cross_checks(struct loadctx *x, cfg_t *sec, const char *ppfx,
+    const struct conf_probe *p)
+{
 	if ((conf_get(sec, "timeout") || conf_get(sec, "down-after")) &&
 	    p->timeout_ms >= p->down_ms)
 		conf_err(x,
@@ -226,6 +230,20 @@ conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
 		    "loss-degraded" : "loss-down", 0),
 		    "%sloss-degraded %u%% exceeds loss-down %u%%", ppfx,
 		    p->loss_degraded_pct, p->loss_down_pct);
+}
+
+/* Override p with what sec gives; pfx is "" or "link NAME: ". */
+void
+conf_probe_load(struct loadctx *x, cfg_t *sec, const char *pfx,
+    struct conf_probe *p, bool ipv4, bool ipv6)
+{
+	char ppfx[64];
+	int line;
+
+	snprintf(ppfx, sizeof(ppfx), "%sprobe: ", pfx);
+	probe_targets(x, sec, ppfx, p);
+	probe_values(x, sec, ppfx, p);
+	probe_cross_checks(x, sec, ppfx, p);
 	line = conf_line(x, sec, conf_get(sec, "reliability") ? "reliability" :
 	    "targets", 0);
 	probe_families(x, line, pfx, p, ipv4, ipv6);
@@ -458,7 +476,7 @@ conf_policy_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 			p->links[p->nlinks++] = li;
 	}
 	conf_opt_enum(
-	    x, sec, pfx, "balance", balance_names, NELEM(balance_names), &v);
+	    x, sec, pfx, "balance", conf_balance_names, CONF_NBALANCE, &v);
 	p->balance = v;
 	if (conf_opt_dur(x, sec, pfx, "sticky", 1000, 0, &ms))
 		p->sticky_s = ms / 1000;
@@ -617,147 +635,4 @@ conf_rule_load(struct loadctx *x, struct conf *c, cfg_t *sec,
 			    s);
 	}
 	return 0;
-}
-
-static bool
-hostport_ok(const char *s)
-{
-	bool bracket = *s == '[';
-	char host[ADDR_STRLEN];
-	const char *end, *port;
-	struct addr a;
-	uint64_t n;
-	size_t len;
-
-	if (bracket) {
-		if ((end = strchr(s, ']')) == NULL || end[1] != ':')
-			return false;
-		s++;
-		port = end + 2;
-	} else {
-		if ((end = strrchr(s, ':')) == NULL)
-			return false;
-		port = end + 1;
-	}
-	len = end - s;
-	if (len >= sizeof(host))
-		return false;
-	memcpy(host, s, len);
-	host[len] = '\0';
-	if (addr_parse(host, &a) < 0 || bracket != (a.family == AF_INET6))
-		return false;
-	return conf_num_parse(port, &n) == 0 && n >= 1 && n <= 65535;
-}
-
-/* An optional string option: "" means unset. */
-static int
-opt_strdup(struct loadctx *x, cfg_t *sec, const char *opt, char **out)
-{
-	const char *s = conf_get(sec, opt);
-
-	if (!s || !*s)
-		return 0;
-	if ((*out = strdup(s)) == NULL)
-		return -ENOMEM;
-	(void)x;
-	return 0;
-}
-
-int
-conf_globals_load(struct loadctx *x, struct conf *c, cfg_t *cfg)
-{
-	uint64_t v;
-	bool b;
-	int e = c->balance, rc;
-
-	if (conf_opt_num(
-		x, cfg, "", "table-base", 1, UINT32_MAX - CONF_MAX_LINKS, &v)) {
-		c->table_base = v;
-		if (v <= 255 && v + CONF_MAX_LINKS >= 253)
-			conf_err(x, conf_line(x, cfg, "table-base", 0),
-			    "table-base: "
-			    "tables %llu..%llu include the kernel's 253..255",
-			    (unsigned long long)v,
-			    (unsigned long long)v + CONF_MAX_LINKS);
-	}
-	if (conf_opt_num(x, cfg, "", "rule-priority-base", 1,
-	    MAIN_RULE_PRIO - RULE_PRIO_SPAN, &v))
-		c->rule_priority_base = v;
-	if (conf_opt_num(x, cfg, "", "nexthop-id-base", 1,
-	    UINT32_MAX - CONF_NH_ID_SPAN, &v))
-		c->nexthop_id_base = v;
-	if (conf_opt_num(x, cfg, "", "fwmark-mask", 1, UINT32_MAX, &v)) {
-		uint32_t m = v >> __builtin_ctz(v);
-		if ((m & (m + 1)) || __builtin_popcount(m) < 8)
-			conf_err(x, conf_line(x, cfg, "fwmark-mask", 0),
-			    "fwmark-mask:"
-			    " %s is not one run of at least 8 bits",
-			    conf_get(cfg, "fwmark-mask"));
-		else
-			c->fwmark_mask = v;
-	}
-	if (conf_opt_num(x, cfg, "", "route-protocol", 5, 255, &v))
-		c->route_protocol = v;
-	conf_opt_enum(
-	    x, cfg, "", "balance", balance_names, NELEM(balance_names), &e);
-	c->balance = e;
-	if (conf_opt_bool(x, cfg, "", "manage-sysctl", &b))
-		c->manage_sysctl = b;
-	if (conf_opt_bool(x, cfg, "", "mptcp", &b))
-		c->mptcp = b;
-	if (conf_opt_dur(x, cfg, "", "hook-timeout", 1, 1, &v))
-		c->hook_timeout_ms = v;
-	if ((rc = opt_strdup(x, cfg, "ha-track-file", &c->ha_track_file)) < 0)
-		return rc;
-	if (c->ha_track_file && c->ha_track_file[0] != '/')
-		conf_err(x, conf_line(x, cfg, "ha-track-file", 0),
-		    "ha-track-file: '%s' is not an absolute path",
-		    c->ha_track_file);
-	if ((rc = opt_strdup(x, cfg, "hooks-dir", &c->hooks_dir)) < 0 ||
-	    (rc = opt_strdup(x, cfg, "socket-group", &c->socket_group)) < 0 ||
-	    (rc = opt_strdup(x, cfg, "metrics-listen", &c->metrics_listen)) < 0)
-		return rc;
-	if (conf_get(cfg, "socket")) {
-		free(c->socket_path);
-		c->socket_path = NULL;
-		if ((rc = opt_strdup(x, cfg, "socket", &c->socket_path)) < 0)
-			return rc;
-	}
-	if (c->hooks_dir && c->hooks_dir[0] != '/')
-		conf_err(x, conf_line(x, cfg, "hooks-dir", 0),
-		    "hooks-dir: '%s' is "
-		    "not an absolute path",
-		    c->hooks_dir);
-	if (!c->socket_path || c->socket_path[0] != '/' ||
-	    strlen(c->socket_path) >=
-		sizeof(((struct sockaddr_un *)0)->sun_path))
-		conf_err(x, conf_line(x, cfg, "socket", 0),
-		    "socket: '%s' is not an "
-		    "absolute path of at most %zu characters",
-		    c->socket_path ? c->socket_path : "",
-		    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
-	if (c->socket_group && strlen(c->socket_group) >= 33)
-		conf_err(x, conf_line(x, cfg, "socket-group", 0),
-		    "socket-group: "
-		    "'%s' is longer than 32 characters",
-		    c->socket_group);
-	conf_sources(x, c, cfg);
-	if (c->metrics_listen && !hostport_ok(c->metrics_listen))
-		conf_err(x, conf_line(x, cfg, "metrics-listen", 0),
-		    "metrics-listen: "
-		    "'%s' is not ADDR:PORT or [ADDR6]:PORT",
-		    c->metrics_listen);
-	return 0;
-}
-
-const char *
-conf_balance_name(enum conf_balance b)
-{
-	switch (b) {
-	case BALANCE_ROUND_ROBIN:
-	case BALANCE_RANDOM:
-	case BALANCE_HASH:
-		return balance_names[b];
-	}
-	return "?";
 }
