@@ -27,6 +27,7 @@ mbit() {
 		python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))'
 }
 
+# bats test_tags=long
 @test "8 flows to ONE server fill 90% of two 20 Mbit/s uplinks, from the host and from the LAN" {
 	sim_up --lan --rates 20,20
 	start_uplinkd "$CONF"
@@ -39,6 +40,7 @@ mbit() {
 	((l >= 36))
 }
 
+# bats test_tags=long
 @test "weights 3:1 on links of 30 and 10 Mbit/s give 90% of 40 Mbit/s" {
 	sim_up --lan --rates 30,10
 	start_uplinkd '

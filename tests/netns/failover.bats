@@ -117,6 +117,7 @@ both_in() { both_up && in_group 1000001 && in_group 1000002; }
 	wait "$conn"
 }
 
+# bats test_tags=long
 @test "5% random loss for 60 s causes no down event" {
 	sim_up --lan
 	start_uplinkd "$CONF"

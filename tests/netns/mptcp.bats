@@ -79,6 +79,7 @@ rate_ge() { ((${TEST_TIME_SCALE:-1} > 1)) || ge "$@"; }
 	in_host ip mptcp limits show | grep -q "add_addr_accepted 0 subflows 2"
 }
 
+# bats test_tags=long
 @test "mptcp = on: a silent cut during a download: no gap over 3 s, no error; after the heal both links again" {
 	start_uplinkd "mptcp = on$CONF_MP"
 	wait_until 5000 both_up
@@ -111,6 +112,7 @@ rate_ge() { ((${TEST_TIME_SCALE:-1} > 1)) || ge "$@"; }
 	rate_ge "$after" 30
 }
 
+# bats test_tags=long
 @test "endpoints added by hand, mptcp unset: every download fills 0.8 of both links; SIGTERM leaves them" {
 	start_uplinkd "$CONF_MP"
 	wait_until 5000 both_up

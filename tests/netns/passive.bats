@@ -146,6 +146,7 @@ EOF
 	[[ $(grep -c 'link isp1: ipv4 up -> down (traffic: nothing received' "$UPLINKD_LOG") == 5 ]]
 }
 
+# bats test_tags=long
 @test "5% random loss on saturated links: no false down over 60 s" {
 	sim_up --lan --rates 10,10
 	start_uplinkd "$CONF_TWO_ISPS"

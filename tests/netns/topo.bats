@@ -55,6 +55,7 @@ own_addrs() {
 	in_host ip -o addr show dev lo | grep -cE '198\.18\.254\.1/|2001:db8:fe::1/' || true
 }
 
+# bats test_tags=long
 @test "no LAN: 2 downloads fill both links under hash policy 0 and 1; 8 connections split 4/4; bound sockets keep their link" {
 	sim_up --rates 20,20 --ipv6
 	start_uplinkd "$CONF_NOLAN"
