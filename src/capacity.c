@@ -105,7 +105,7 @@ capacity_sample(struct capacity_link *l, uint64_t now_ms, uint64_t rx_bytes,
 	    now_ms - l->last_ms > CAP_GAP_MS || rx_bytes < l->last_rx ||
 	    tx_bytes < l->last_tx) {
 		l->have_last = true;
-		l->rate_bps = l->prev_bps = 0;
+		l->rate_bps = l->prev_bps = l->spare_bps = l->ceil_bps = 0;
 		l->saturated = l->was_saturated = false;
 		goto out;
 	}
@@ -117,6 +117,13 @@ capacity_sample(struct capacity_link *l, uint64_t now_ms, uint64_t rx_bytes,
 	l->saturated = queue && r >= CAP_LOAD_MIN_BPS;
 	if (r >= CAP_LOAD_MIN_BPS)
 		estimate(l, r, dt);
+	if (r < CAP_LOAD_MIN_BPS)
+		l->ceil_bps = 0;
+	else if (l->saturated)
+		l->ceil_bps = l->cap_bps;
+	l->spare_bps = l->saturated || r < CAP_LOAD_MIN_BPS ||
+	    l->prev_bps < CAP_LOAD_MIN_BPS ? 0 : r < l->prev_bps ? r :
+	    l->prev_bps;
 	l->prev_bps = r;
 out:
 	l->last_ms = now_ms;
@@ -144,6 +151,27 @@ moved(struct capacity_link *const *links, unsigned int n, const unsigned int *w)
 	return false;
 }
 
+/* Spare room: while a link is saturated, the others that carried their
+ * load without a queue may take more (capacity.h). */
+static void
+spare(struct capacity_link *const *links, unsigned int n)
+{
+	unsigned int i, sat = 0;
+	double v;
+
+	for (i = 0; i < n; i++)
+		sat += links[i]->saturated;
+	for (i = 0; i < n && sat > 0; i++) {
+		v = links[i]->spare_bps * CAP_SPARE_MUL;
+		if (links[i]->bound_bps > 0 && v > links[i]->bound_bps)
+			v = links[i]->bound_bps;
+		if (links[i]->ceil_bps > 0 && v > links[i]->ceil_bps)
+			v = links[i]->ceil_bps;
+		if (!links[i]->saturated && v > links[i]->cap_bps)
+			links[i]->cap_bps = v;
+	}
+}
+
 bool
 capacity_weights(struct capacity_set *s, struct capacity_link *const *links, unsigned int n,
     uint64_t now_ms)
@@ -154,6 +182,7 @@ capacity_weights(struct capacity_set *s, struct capacity_link *const *links, uns
 
 	if (n == 0 || n > CAP_LINKS_MAX)
 		return false;
+	spare(links, n);
 	if (s->applied && now_ms - s->applied_ms < CAP_APPLY_MS)
 		return false;
 	for (i = 0; i < n; i++)

@@ -26,6 +26,21 @@
  *     until it shows a queue or stops following);
  *   - not saturated and below its estimate, the estimate decays toward
  *     the peak with CAP_DECAY_TAU_MS (old evidence fades).
+ * Spare room (in capacity_weights, once all links of a round are
+ * sampled): while another link is saturated, a link that is not, and
+ * carried at least "spare" (the lesser of its last two rates) without a
+ * queue, has room beside its load: its estimate rises at once to
+ * CAP_SPARE_MUL times that rate, if higher. New connections then go
+ * where the room is, within a second or two of a change in capacity
+ * (the rates swapped while idle: the old estimates place most of them on
+ * the link that has become slow, whose queue brings its estimate down;
+ * the other link's estimate follows what it carries), instead of the
+ * CAP_GROW_PCT creep. Never above the estimate the link had when it
+ * last showed a queue in this run of load (since it was last idle): room
+ * beside a link measured full is not room in it, and demand that just
+ * fills both links would otherwise move the weights back and forth each
+ * second. An overshoot shows a queue on that link and falls back within
+ * CAP_DOWN_TAU_MS. Both links saturated, or none loaded: nothing.
  * An idle link keeps its estimate: a link never loaded cannot show its
  * capacity. A configured bandwidth is the estimate's start and its bound.
  *
@@ -49,6 +64,7 @@
 #define CAP_GROW_PCT		15
 #define CAP_NEAR_PCT		85	/* "near its estimate": rate above */
 #define CAP_DECAY_TAU_MS	600000.0
+#define CAP_SPARE_MUL		2.0	/* spare room: estimate at least */
 #define CAP_WEIGHT_SCALE	20	/* 5 % steps */
 #define CAP_FLOOR_DIV		20	/* floor: weight 1 */
 #define CAP_APPLY_MS		1000
@@ -69,6 +85,10 @@ struct capacity_link {
 					 * window; < 0: none */
 	uint64_t base_start_ms;
 	double prev_bps;		/* the previous sample's rate */
+	double spare_bps;		/* the lesser of the last two rates,
+					 * loaded and no queue; else 0 */
+	double ceil_bps;		/* the estimate when last saturated
+					 * since last idle; 0: none */
 	bool was_saturated;		/* in the previous sample */
 	uint64_t last_ms, last_rx, last_tx;
 	bool have_last;
@@ -94,8 +114,9 @@ void capacity_link_bound(struct capacity_link *l, unsigned int bound_mbit);
 void capacity_sample(struct capacity_link *l, uint64_t now_ms, uint64_t rx_bytes,
     uint64_t tx_bytes, double rtt_ms, double min_rtt_ms);
 
-/* Recompute the weights of links[0..n-1] (n <= CAP_LINKS_MAX); true if
- * they changed (read links[i]->weight). The first call always sets them. */
+/* Recompute the weights of links[0..n-1] (n <= CAP_LINKS_MAX), after
+ * each round of samples (spare room is judged across them); true if they
+ * changed (read links[i]->weight). The first call always sets them. */
 #define CAP_LINKS_MAX	256
 bool capacity_weights(struct capacity_set *s, struct capacity_link *const *links,
     unsigned int n, uint64_t now_ms);

@@ -128,6 +128,51 @@ test_follows_swap(void **state)
 	assert_true(ratio(&m) > 1 / 3.5 && ratio(&m) < 1 / 2.3);
 }
 
+/* Rates swapped while idle (the second batch of capacity.bats): the
+ * estimates are still 30/10, the weights 3:1 toward the link now at 10.
+ * The demand is 8 flows of FLOW_MBIT (48 Mbit/s, a little more than both
+ * links carry), placed by the weights: the link now at 30 gets a quarter,
+ * 12 Mbit/s, without a queue, while the other shows one. Before spare
+ * room (capacity.h) it took 4 s of load to reach 1:2.5; now 2. Then the
+ * weights hold still. */
+#define FLOWS		8.0
+#define FLOW_MBIT	6.0
+
+static void
+test_swap_at_idle(void **state)
+{
+	struct model m;
+	unsigned int t, changes;
+
+	(void)state;
+	model_init(&m, 30, 10, 0);
+	for (t = 0; t < 20; t++)
+		model_step(&m, GREEDY);
+	assert_true(ratio(&m) > 2.5);
+	for (t = 0; t < 120; t++)
+		model_step(&m, 0);
+	m.true_mbit[0] = 10;
+	m.true_mbit[1] = 30;
+	for (t = 0; t < 10 && ratio(&m) > 1.0 / 2.5; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	print_message("swap at idle: weights %u:%u after %u s of load, %.1f "
+	    "and %.1f Mbit/s\n", m.link[0].weight, m.link[1].weight, t,
+	    m.link[0].cap_bps / 1e6, m.link[1].cap_bps / 1e6);
+	assert_true(t <= 2);
+	/* and then no flapping under that load */
+	for (t = 0; t < 10; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	changes = m.changes;
+	for (t = 0; t < 60; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	print_message("swap at idle: then %u:%u, %.1f and %.1f Mbit/s, %u "
+	    "changes in 60 s\n", m.link[0].weight, m.link[1].weight,
+	    m.link[0].cap_bps / 1e6, m.link[1].cap_bps / 1e6,
+	    m.changes - changes);
+	assert_true(ratio(&m) < 1 / 2.3);
+	assert_int_equal(m.changes, changes);
+}
+
 /* Demand the links carry without a queue: the estimates only grow while
  * they are near the rate, so they do not run away. */
 static void
@@ -282,6 +327,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_converges_3_to_1),
 		cmocka_unit_test(test_follows_swap),
+		cmocka_unit_test(test_swap_at_idle),
 		cmocka_unit_test(test_light_load_no_runaway),
 		cmocka_unit_test(test_idle_stable),
 		cmocka_unit_test(test_bandwidth_bound),
