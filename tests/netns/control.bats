@@ -58,7 +58,7 @@ print(json.dumps(l[sys.argv[2]]))' "$1" "$2"
 	run uplinkctl status
 	echo "$output"
 	[[ $output == *"isp1"*"down"* ]]
-	[[ $output == *"isp1 ipv4 up -> down: no reply from 3/3 targets"* ]]
+	[[ $output == *"isp1 ipv4 up -> down (probes): no reply from 3/3 targets"* ]]
 	sim heal 1
 	wait_until 8000 grep -q "link isp1: ipv4 down -> up" "$UPLINKD_LOG"
 	seen=$(now_us)
