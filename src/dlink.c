@@ -18,10 +18,16 @@
 #include "log.h"
 #include "probe.h"
 
+/* Now in unix milliseconds: when a family's state changed (watch events
+ * carry it, so the tests time a cut to the daemon's own moment). */
 static uint64_t
-unix_s(void)
+unix_ms(void)
 {
-	return (uint64_t)time(NULL);
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return (uint64_t)time(NULL) * 1000;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 char
@@ -38,7 +44,7 @@ fam_init(struct dlink *l, struct dlink_fam *f, int family)
 	memset(f, 0, sizeof(*f));
 	f->link = l;
 	f->family = family;
-	f->since_s = unix_s();
+	f->since_ms = unix_ms();
 }
 
 int
@@ -95,7 +101,7 @@ fam_note(struct dlink_fam *f, enum health_state from, const char *reason)
 
 	if (from == to)
 		return;
-	f->since_s = unix_s();
+	f->since_ms = unix_ms();
 	f->changes++;
 	log_info("link %s: ipv%c %s -> %s (%s)", l->conf->name, dlink_famc(f),
 	    health_state_name(from), health_state_name(to), reason);

@@ -45,7 +45,7 @@ struct dlink_set {
 struct dlink_fam {
 	struct dlink *link;
 	int family;			/* AF_INET, AF_INET6 */
-	uint64_t since_s;		/* unix time of the last change */
+	uint64_t since_ms;		/* unix time of the last change, ms */
 	struct health health;		/* the state (dlink_state), probing
 					 * or not; the rest while probing */
 	struct probe *probe;		/* NULL: not probing */

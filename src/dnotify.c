@@ -8,24 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "control.h"
 #include "dnotify.h"
 #include "hooks.h"
 #include "log.h"
-
-/* Now in unix milliseconds (watch events carry it: the tests time a cut
- * to the daemon's own moment); 0 if the clock cannot be read. */
-static uint64_t
-unix_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 struct dnotify_pending {
 	struct status_event ev;
@@ -132,8 +119,8 @@ dnotify_changed(struct dnotify *n, const struct dlink_fam *f,
 	if (n->npending < n->maxpending)
 		p = &n->pending[n->npending];
 	memset(p, 0, sizeof(*p));
-	p->ev.when_s = f->since_s;
-	p->ev.when_ms = unix_ms();
+	p->ev.when_s = f->since_ms / 1000;
+	p->ev.when_ms = f->since_ms;
 	snprintf(p->ev.link, sizeof(p->ev.link), "%s", f->link->conf->name);
 	p->ev.from = from;
 	p->ev.to = dlink_state(f);

@@ -42,7 +42,7 @@ fill_family(const struct dlink_fam *f, const struct plan_family *pf,
 	sf->state = dlink_state(f);
 	sf->cause = health_cause(&f->health);
 	sf->active = pf ? pf->active : false;
-	sf->since_s = f->since_s;
+	sf->since_s = f->since_ms / 1000;
 	sf->rtt_ms = sf->jitter_ms = sf->loss_pct = -1;
 	if (pf) {
 		sf->addr = pf->addr;
