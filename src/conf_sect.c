@@ -97,7 +97,7 @@ conf_probe_defaults(struct conf_probe *p)
 	p->loss_down_pct = 20;
 	p->hold_max_ms = 60000;
 	p->passive_hold_ms = 30000;
-	p->fast_down_ms = 200;
+	p->fast_down_ms = 150;
 	p->size = 24;	/* magic, send time, tag; 4 bytes of fill */
 }
 

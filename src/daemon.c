@@ -754,9 +754,12 @@ ctl_start(struct daemon *d)
 	d->notify.control = d->control;
 	if ((d->passive = dpassive_new(d->ev, &d->links, &d->conf)) == NULL)
 		return -ENOMEM;
+	/* the first sample at once: it is every rate's baseline, so the
+	 * first rates (and a busy link, for fast detection) come a second
+	 * after ready, not two */
 	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
 	if ((rc = sd_event_add_time(d->ev, &d->sample_src, CLOCK_MONOTONIC,
-	    now + SAMPLE_US, 10000, sample_cb, d)) < 0)
+	    now, 10000, sample_cb, d)) < 0)
 		return rc;
 	return sd_event_source_set_enabled(d->sample_src, SD_EVENT_ON);
 }

@@ -61,6 +61,20 @@ last_reply_ms(const struct dlink *l)
 	return t;
 }
 
+/* The link's recent probe RTT in ms, the slower family's (0: unknown). */
+static unsigned int
+rtt_ms(const struct dlink *l)
+{
+	struct health_figures hf;
+	uint32_t us = 0;
+
+	if (dlink_figures(&l->v4, &hf) && hf.f.rtt_avg_us > us)
+		us = hf.f.rtt_avg_us;
+	if (dlink_figures(&l->v6, &hf) && hf.f.rtt_avg_us > us)
+		us = hf.f.rtt_avg_us;
+	return (us + 999) / 1000;
+}
+
 static const struct fw_counter *
 find(const struct fw_counter *fc, int n, const char *link)
 {
@@ -98,7 +112,7 @@ fast_feed(struct dpassive *p, unsigned int k, const struct fw_counter *c,
 	char why[HEALTH_REASON_MAX];
 
 	switch (fastdown_sample(f, c->rx_packets, c->tx_packets,
-	    last_reply_ms(l), now_ms)) {
+	    last_reply_ms(l), rtt_ms(l), now_ms)) {
 	case FASTDOWN_NONE:
 		return;
 	case FASTDOWN_CONFIRM:

@@ -36,8 +36,11 @@ window(struct fastdown *f, uint64_t now_ms)
 
 enum fastdown_verdict
 fastdown_sample(struct fastdown *f, uint64_t rx_packets,
-    uint64_t tx_packets, uint64_t reply_ms, uint64_t now_ms)
+    uint64_t tx_packets, uint64_t reply_ms, unsigned int rtt_ms,
+    uint64_t now_ms)
 {
+	uint64_t wait_ms;
+
 	if (!f->have || rx_packets < f->rx || tx_packets < f->tx ||
 	    now_ms < f->rx_ms) {
 		/* first sample, or the counters were rebuilt */
@@ -77,8 +80,12 @@ fastdown_sample(struct fastdown *f, uint64_t rx_packets,
 		f->asked_ms = now_ms;
 		return FASTDOWN_CONFIRM;
 	}
+	/* the confirmation's answers get the time they need */
+	wait_ms = 2 * (uint64_t)rtt_ms + FASTDOWN_SLACK_MS;
+	if (wait_ms < f->silence_ms / 8)
+		wait_ms = f->silence_ms / 8;
 	if (now_ms + FASTDOWN_SLACK_MS < f->rx_ms + f->silence_ms ||
-	    now_ms < f->asked_ms + f->silence_ms / 8 ||
+	    now_ms < f->asked_ms + wait_ms ||
 	    f->tx < f->tx_at_rx + FASTDOWN_MIN_TX)
 		return FASTDOWN_NONE;
 	/* busy again only from the rate of a window that starts now */

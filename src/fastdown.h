@@ -10,7 +10,7 @@
  *   second over the last measuring window of about 1 s (>= 0.9 s); a
  *   link with only probe replies, or idle, is never judged (its probes
  *   judge it);
- * - rx has not moved for silence_ms (default 200): it rose by less than
+ * - rx has not moved for silence_ms (default 150): it rose by less than
  *   FASTDOWN_MIN_RX packets, so that a lone packet from the ISP's router
  *   itself (neighbour discovery goes on when the upstream is cut) does
  *   not end the silence;
@@ -19,14 +19,16 @@
  * - and a confirmation went unanswered: at half of silence_ms, once the
  *   link has sent anything since rx stopped, the detector asks
  *   (FASTDOWN_CONFIRM) for one probe to each target at once, and fires
- *   no sooner than silence_ms/8 after asking. Any probe reply after the
- *   asking ends the silence. Without it, a download that simply ended on a link
+ *   no sooner than silence_ms/8, and twice the link's probe RTT plus
+ *   FASTDOWN_SLACK_MS, after asking: a link far away (satellite, LTE)
+ *   gets the time its answers need. Any probe reply after the asking
+ *   ends the silence. Without it, a download that simply ended on a link
  *   with 5% loss would read as dead whenever one probe reply was lost
  *   (9% of such ends in a simulation; with it, about 0.1%).
  *
  * It fires once per silence: rx must move again before it can fire again.
  * A saturated link keeps receiving, only slower; random loss thins rx but
- * never stops it for 200 ms at the floor's rate; and probe replies (every
+ * never stops it for 150 ms at the floor's rate; and probe replies (every
  * 100 ms by default) keep rx moving on a link whose downloads just ended.
  * The caller samples busy links every FASTDOWN_SAMPLE_MS and the others
  * each second (fastdown_busy says which).
@@ -72,10 +74,12 @@ enum fastdown_verdict {
 
 void fastdown_init(struct fastdown *f, unsigned int silence_ms);
 /* Feed a sample. reply_ms: when the link's newest probe reply came (0:
- * never), which tells whether the confirmation was answered. */
+ * never), which tells whether the confirmation was answered; rtt_ms: the
+ * link's recent probe RTT (0: unknown), which says how long to wait for
+ * that answer. */
 enum fastdown_verdict fastdown_sample(struct fastdown *f,
     uint64_t rx_packets, uint64_t tx_packets, uint64_t reply_ms,
-    uint64_t now_ms);
+    unsigned int rtt_ms, uint64_t now_ms);
 /* Sample it every FASTDOWN_SAMPLE_MS? */
 bool fastdown_busy(const struct fastdown *f);
 /* Since when rx has been silent, and tx then (valid after a fire). */

@@ -119,12 +119,18 @@ rate_ge() { ((${TEST_TIME_SCALE:-1} > 1)) || ge "$@"; }
 	in_host ip mptcp endpoint add 198.18.1.2 dev wan1 subflow
 	in_host ip mptcp endpoint add 198.18.2.2 dev wan2 subflow
 	local i out mean all=""
+	# 7 s each: the mean of 6 seconds, so one second of a subflow's
+	# loss recovery in the simulator's drop-tail queue is not the
+	# whole verdict
 	for i in 1 2 3 4 5 6; do
-		out=$(download 5)
+		out=$(download 7)
 		mean=$(field mean <<<"$out")
 		all+="$mean "
 		[[ $(field error <<<"$out") == none ]]
-		rate_ge "$mean" 32 || { echo "download $i: $mean Mbit/s" >&2; false; }
+		rate_ge "$mean" 32 || {
+			echo "download $i: $mean Mbit/s, per second:" $(grep -E '^[0-9.]+$' <<<"$out") >&2
+			false
+		}
 	done
 	echo "# 6 downloads with hand-made endpoints: $all Mbit/s" >&3
 	stop_uplinkd

@@ -97,6 +97,10 @@ down_lines() { grep -c "link $1: ipv4 [a-z]* -> down" "$UPLINKD_LOG" || true; }
 	[[ $(down_lines isp1) == 1 ]]
 }
 
+# the router's bytes received on wan1, and whether they grew by $2 since $1
+wan1_rx() { in_ns host awk '$1 == "wan1:" { print $2 }' /proc/net/dev; }
+wan1_rx_grew() { (($(wan1_rx) - $1 >= $2)); }
+
 @test "a busy link cut silently is down within 300 ms, in each of 5 runs" {
 	sim_up --lan --rates 20,20
 	# back after 1 s of answers, undamped: five runs in seconds
@@ -121,9 +125,11 @@ EOF
 		# a download over isp1: a socket bound to its address
 		bg_in host socat -u TCP4:198.19.200.1:9000,bind=198.18.1.2 /dev/null
 		local dl=$BG_PID
-		# busy from the first per-second sample that sees it (and
-		# the daemon's first sample only sets the baseline)
-		sleep 2
+		# carrying it: its data flows (a lost SYN is retried only
+		# after 1 s), then busy from the first per-second sample that
+		# sees it, which a 1.5 s stretch always holds
+		wait_until 3000 wan1_rx_grew "$(wan1_rx)" 500000
+		sleep 1.5
 		# the cut as `sim cut` makes it, timed from just before nft
 		# starts (so nft's own run time counts against us), to the
 		# down event's time as the daemon recorded it (same clock)

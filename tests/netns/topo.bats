@@ -102,7 +102,7 @@ own_addrs() {
 	wait_until 5000 both_up
 	[[ $(own_addrs) == 1 ]]
 	run split host 4
-	[[ $output == "2 2" ]]
+	[[ $output == "2 2" ]] || { echo "split after kill -9: $output" >&2; false; }
 	# it never leaves the host: untracked packets from it (no NAT) are
 	# dropped after NAT by the guard chain, and no ISP sees them
 	in_host nft -f - <<-EOF
