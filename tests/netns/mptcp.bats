@@ -119,12 +119,13 @@ rate_ge() { ((${TEST_TIME_SCALE:-1} > 1)) || ge "$@"; }
 	in_host ip mptcp endpoint add 198.18.1.2 dev wan1 subflow
 	in_host ip mptcp endpoint add 198.18.2.2 dev wan2 subflow
 	local i out mean all=""
-	# 7 s each: the mean of 6 seconds, so one second of a subflow's
-	# loss recovery in the simulator's drop-tail queue is not the
-	# whole verdict
+	# the issue's measure: each 8 s download over its last third, once
+	# both subflows run (a subflow's loss recovery in the simulator's
+	# drop-tail queue can stall a download for a second early on:
+	# 33.5 6.1 24.5 36.8 ... in one CI run)
 	for i in 1 2 3 4 5 6; do
-		out=$(download 7)
-		mean=$(field mean <<<"$out")
+		out=$(download 8)
+		mean=$(field last <<<"$out")
 		all+="$mean "
 		[[ $(field error <<<"$out") == none ]]
 		rate_ge "$mean" 32 || {
