@@ -5,21 +5,22 @@
  * follow it. Pure: the caller passes now_ms, the counters and the newest
  * RTT; no clocks, no I/O.
  *
- * Per sample (about each second), for a link carrying more than
- * CAP_LOAD_MIN_BPS:
+ * Per sample (the daemon samples every 250 ms, dcapacity.h), for a link
+ * carrying more than CAP_LOAD_MIN_BPS:
  *   - rate: the larger of the receive and send rates; "peak": the larger
  *     of this sample's rate and the previous one's;
  *   - baseline RTT: the least RTT seen in the last CAP_BASE_WINDOW_MS (two
  *     half windows, so an old minimum ages out);
- *   - saturated: the RTT given (the daemon gives the least of the last
- *     second's probes) is above the baseline by CAP_RISE_PCT % and by at
- *     least CAP_RISE_MIN_MS (a standing queue has formed);
+ *   - saturated: the RTT given (the daemon gives the median of the last
+ *     half second's probes) is above the baseline by CAP_RISE_PCT % and
+ *     by at least CAP_RISE_MIN_MS (a standing queue has formed);
  *   - two samples running above the estimate raise it to the lesser (the
  *     link carried it; one sample alone may be a late counter read); the
  *     first loaded sample of a link not measured yet sets it;
  *   - saturated, the estimate falls toward the peak with time constant
  *     CAP_DOWN_TAU_MS, twice that in the first saturated sample (the link
- *     carries no more than this);
+ *     carries no more than this): at the daemon's 250 ms, half way in
+ *     the first saturated sample and all the way in the second;
  *   - not saturated and both samples near its estimate (CAP_NEAR_PCT %),
  *     the estimate grows by
  *     CAP_GROW_PCT % a second (the link may carry more; its weight rises
@@ -31,7 +32,7 @@
  * carried at least "spare" (the lesser of its last two rates) without a
  * queue, has room beside its load: its estimate rises at once to
  * CAP_SPARE_MUL times that rate, if higher. New connections then go
- * where the room is, within a second or two of a change in capacity
+ * where the room is, within half a second of a change in capacity
  * (the rates swapped while idle: the old estimates place most of them on
  * the link that has become slow, whose queue brings its estimate down;
  * the other link's estimate follows what it carries), instead of the
@@ -60,14 +61,14 @@
 #define CAP_BASE_WINDOW_MS	300000
 #define CAP_RISE_PCT		50
 #define CAP_RISE_MIN_MS		5.0
-#define CAP_DOWN_TAU_MS		1000.0
+#define CAP_DOWN_TAU_MS		250.0
 #define CAP_GROW_PCT		15
 #define CAP_NEAR_PCT		85	/* "near its estimate": rate above */
 #define CAP_DECAY_TAU_MS	600000.0
 #define CAP_SPARE_MUL		2.0	/* spare room: estimate at least */
 #define CAP_WEIGHT_SCALE	20	/* 5 % steps */
 #define CAP_FLOOR_DIV		20	/* floor: weight 1 */
-#define CAP_APPLY_MS		1000
+#define CAP_APPLY_MS		250
 #define CAP_HYST_PCT		12
 #define CAP_GAP_MS		5000	/* a longer gap between samples:
 					 * start the rate afresh */

@@ -729,8 +729,6 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	n = fwread_counters(fc, CONF_MAX_LINKS);
 	dstatus_sample(&d->links, fc, n);
 	dpassive_sample(d->passive, fc, n);
-	if (dcapacity_sample(&d->links, &d->capset, d->conf, probe_now_ms()))
-		daemon_schedule(d);
 	if (d->control && control_watching(d->control) && d->links.n &&
 	    d->links.v[0].ring_n % 2 == 0) {
 		status_in(d, &in);
@@ -740,6 +738,13 @@ sample_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	sd_event_source_set_time(s, usec + SAMPLE_US);
 	return 0;
+}
+
+/* weight = auto learned new weights: plan with them */
+static void
+capacity_changed(void *ud)
+{
+	daemon_schedule(ud);
 }
 
 static int
@@ -754,6 +759,9 @@ ctl_start(struct daemon *d)
 	d->notify.control = d->control;
 	if ((d->passive = dpassive_new(d->ev, &d->links, &d->conf)) == NULL)
 		return -ENOMEM;
+	if ((d->capacity = dcapacity_new(d->ev, &d->links, &d->conf,
+	    capacity_changed, d)) == NULL)
+		return -errno;
 	/* the first sample at once: it is every rate's baseline, so the
 	 * first rates (and a busy link, for fast detection) come a second
 	 * after ready, not two */
@@ -776,6 +784,8 @@ ctl_stop(struct daemon *d)
 	d->sample_src = sd_event_source_disable_unref(d->sample_src);
 	dpassive_free(d->passive);
 	d->passive = NULL;
+	dcapacity_free(d->capacity);
+	d->capacity = NULL;
 	control_free(d->control);
 	d->control = NULL;
 	d->notify.control = NULL;

@@ -14,7 +14,6 @@
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
-#include "capacity.h"
 #include "conf.h"
 #include "dlink.h"
 #include "dnotify.h"
@@ -29,6 +28,7 @@ struct rt;
 struct control;
 struct ctrack;
 struct mpathnl;
+struct dcapacity;
 struct dpassive;
 
 struct daemon {
@@ -56,7 +56,7 @@ struct daemon {
 	struct mpathnl *mpath;		/* NULL: the kernel has no MPTCP */
 	bool mpath_clean;		/* mptcp off, none of ours left */
 	sd_event_source *sample_src;	/* counters, each second */
-	struct capacity_set capset;	/* weight = auto (dcapacity.c) */
+	struct dcapacity *capacity;	/* weight = auto */
 	struct dpassive *passive;	/* passive health, fast detection */
 	bool stopping;
 	enum ha_role ha_role;		/* as keepalived told (uplinkctl ha) */

@@ -1,24 +1,40 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * weight = auto in the daemon: each second, after the firewall's counters
- * are read (dstatus.c), each link's counters and newest probe RTT go to
- * its estimator (capacity.h); when the learned weights change, a reconcile
- * (asked for by the daemon when dcapacity_sample says so) renders them
- * into the policy chains and the nexthop groups, in the one
- * nftables transaction and netlink diff of any plan. Connections already
- * placed keep their link: the choice lives in their conntrack mark.
+ * weight = auto in the daemon: every DCAPACITY_SAMPLE_MS the firewall's
+ * counters are read (one netlink dump) and each link's bytes and recent
+ * probe RTTs go to its estimator (capacity.h); when the learned weights
+ * change, the daemon is told, and its reconcile renders them into the
+ * policy chains and the nexthop groups, in the one nftables transaction
+ * and netlink diff of any plan. Connections already placed keep their
+ * link: the choice lives in their conntrack mark.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "dcapacity.h"
+#include "fwapply.h"
 #include "log.h"
+#include "probe.h"
+
+struct dcapacity {
+	sd_event *ev;
+	sd_event_source *src;
+	struct dlink_set *links;
+	struct conf *const *confp;
+	struct capacity_set set;
+	void (*changed)(void *ud);
+	void *ud;
+};
 
 /* Of the link's probes (all targets, v4 first): the median RTT of those
- * sent in the last second (a standing queue, one there more than half the
- * time, raises it) and the least RTT of all in the stats windows; -1:
- * none answered. */
+ * sent in the last DCAPACITY_RTT_MS (a standing queue, one there more than
+ * half the time, raises it) and the least RTT of all in the stats windows;
+ * -1: none answered. */
 static void
 link_rtt_ms(const struct dlink *l, uint64_t now_ms, double *median,
     double *least)
@@ -39,7 +55,7 @@ link_rtt_ms(const struct dlink *l, uint64_t now_ms, double *median,
 					continue;
 				if (p->rtt_us < lo)
 					lo = p->rtt_us;
-				if (p->sent_ms + 1000 < now_ms || n == 64)
+				if (p->sent_ms + DCAPACITY_RTT_MS < now_ms || n == 64)
 					continue;
 				/* insertion sort: a handful of replies */
 				x = p->rtt_us;
@@ -52,37 +68,44 @@ link_rtt_ms(const struct dlink *l, uint64_t now_ms, double *median,
 	*least = lo == UINT32_MAX ? -1 : lo / 1000.0;
 }
 
-bool
-dcapacity_sample(struct dlink_set *s, struct capacity_set *cs,
-    const struct conf *c, uint64_t now_ms)
+/* One sample of every link; true when the weights in force changed. */
+static bool
+sample(struct dcapacity *dc, const struct conf *c, uint64_t now_ms)
 {
 	struct capacity_link *v[CONF_MAX_LINKS];
+	struct fw_counter fc[CONF_MAX_LINKS];
+	const struct fw_counter *f;
 	char buf[CONF_MAX_LINKS * (CONF_NAME_MAX + 24)];
-	unsigned int i, n = s->n;
+	unsigned int i, n = dc->links->n;
 	double rtt, least;
 	size_t len = 0;
+	int nc;
 
-	if (n == 0 || n > CONF_MAX_LINKS || !c->links[0].weight_auto)
-		return false;	/* auto is all links or none (conf) */
+	if ((nc = fwread_counters(fc, CONF_MAX_LINKS)) < 0) {
+		log_debug("weight = auto: counters: %s", strerror(-nc));
+		return false;
+	}
 	for (i = 0; i < n; i++) {
-		struct dlink *l = &s->v[i];
+		struct dlink *l = &dc->links->v[i];
 
 		if (!l->cap.started)
 			capacity_link_init(&l->cap, l->conf->bandwidth_mbit);
 		capacity_link_bound(&l->cap, l->conf->bandwidth_mbit);
-		link_rtt_ms(l, now_ms, &rtt, &least);
-		capacity_sample(&l->cap, now_ms, l->rx_bytes, l->tx_bytes, rtt,
-		    least);
 		v[i] = &l->cap;
+		if ((f = fwread_find(fc, nc, l->conf->name)) == NULL)
+			continue;
+		link_rtt_ms(l, now_ms, &rtt, &least);
+		capacity_sample(&l->cap, now_ms, f->rx_bytes, f->tx_bytes, rtt,
+		    least);
 		if (l->cap.rate_bps >= CAP_LOAD_MIN_BPS)
 			log_debug("link %s: sample %" PRIu64 " rx %" PRIu64 " tx %"
 			    PRIu64 " rtt %.2f least %.2f: capacity %.1f Mbit/s, "
-			    "rate %.1f%s", l->conf->name, now_ms, l->rx_bytes,
-			    l->tx_bytes, rtt, least, l->cap.cap_bps / 1e6,
+			    "rate %.1f%s", l->conf->name, now_ms, f->rx_bytes,
+			    f->tx_bytes, rtt, least, l->cap.cap_bps / 1e6,
 			    l->cap.rate_bps / 1e6,
 			    l->cap.saturated ? ", saturated" : "");
 	}
-	if (!capacity_weights(cs, v, n, now_ms))
+	if (!capacity_weights(&dc->set, v, n, now_ms))
 		return false;
 	buf[0] = '\0';
 	for (i = 0; i < n && len < sizeof(buf); i++)
@@ -91,4 +114,54 @@ dcapacity_sample(struct dlink_set *s, struct capacity_set *cs,
 		    v[i]->weight, v[i]->cap_bps / 1e6);
 	log_info("weight = auto: %s", buf);
 	return true;
+}
+
+static int
+timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct dcapacity *dc = userdata;
+	const struct conf *c = *dc->confp;
+	bool on = dc->links->n > 0 && dc->links->n <= CONF_MAX_LINKS &&
+	    c->links[0].weight_auto;	/* auto is all links or none (conf) */
+
+	if (on && sample(dc, c, probe_now_ms()))
+		dc->changed(dc->ud);
+	sd_event_source_set_time(s, usec + (on ? DCAPACITY_SAMPLE_MS :
+	    DCAPACITY_IDLE_MS) * 1000ULL);
+	return 0;
+}
+
+struct dcapacity *
+dcapacity_new(sd_event *ev, struct dlink_set *s, struct conf *const *confp,
+    void (*changed)(void *ud), void *ud)
+{
+	struct dcapacity *dc;
+	uint64_t now;
+	int rc;
+
+	if ((dc = calloc(1, sizeof(*dc))) == NULL)
+		return NULL;
+	dc->ev = ev;
+	dc->links = s;
+	dc->confp = confp;
+	dc->changed = changed;
+	dc->ud = ud;
+	sd_event_now(ev, CLOCK_MONOTONIC, &now);
+	if ((rc = sd_event_add_time(ev, &dc->src, CLOCK_MONOTONIC, now, 1000,
+	    timer_cb, dc)) < 0 ||
+	    (rc = sd_event_source_set_enabled(dc->src, SD_EVENT_ON)) < 0) {
+		dcapacity_free(dc);
+		errno = -rc;
+		return NULL;
+	}
+	return dc;
+}
+
+void
+dcapacity_free(struct dcapacity *dc)
+{
+	if (!dc)
+		return;
+	dc->src = sd_event_source_disable_unref(dc->src);
+	free(dc);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * weight = auto in the running daemon: the thin shell that gives each
- * link's counters and probe RTTs to its estimator (capacity.h) each
- * second. Knows nothing of the daemon: it says when the learned weights
- * changed, and the daemon plans again.
+ * weight = auto in the running daemon: the thin shell that reads each
+ * link's counters and gives them, with its probes' RTTs, to its estimator
+ * (capacity.h) every DCAPACITY_SAMPLE_MS, so that new weights follow a
+ * change of load or capacity within a fraction of a second. Knows nothing
+ * of the daemon: it calls changed() when the learned weights changed, and
+ * the daemon plans again.
  */
 #ifndef UPLINKD_DCAPACITY_H
 #define UPLINKD_DCAPACITY_H
@@ -11,13 +13,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <systemd/sd-event.h>
+
 #include "capacity.h"
 #include "conf.h"
 #include "dlink.h"
 
-/* After the counters of the links of s (config c) are read: one sample
- * each; true when the weights in force changed (a plan must follow). */
-bool dcapacity_sample(struct dlink_set *s, struct capacity_set *cs,
-    const struct conf *c, uint64_t now_ms);
+#define DCAPACITY_SAMPLE_MS	250	/* with weight = auto */
+#define DCAPACITY_IDLE_MS	1000	/* without: only to see a reload */
+#define DCAPACITY_RTT_MS	500	/* the probes' RTT of this long */
+
+struct dcapacity;
+
+/* Estimators for the links of s; *confp is the config in force, read at
+ * each sample (a reload replaces it); changed(ud) when the weights in
+ * force changed. NULL on error (errno). */
+struct dcapacity *dcapacity_new(sd_event *ev, struct dlink_set *s,
+    struct conf *const *confp, void (*changed)(void *ud), void *ud);
+void dcapacity_free(struct dcapacity *dc);
 
 #endif

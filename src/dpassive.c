@@ -75,17 +75,6 @@ rtt_ms(const struct dlink *l)
 	return (us + 999) / 1000;
 }
 
-static const struct fw_counter *
-find(const struct fw_counter *fc, int n, const char *link)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(fc[i].link, link) == 0)
-			return &fc[i];
-	return NULL;
-}
-
 /* The state for the config in force: made anew after a reload. */
 static void
 setup(struct dpassive *p)
@@ -186,7 +175,7 @@ fast_cb(sd_event_source *s, uint64_t usec, void *userdata)
 		log_debug("fast detection: counters: %s", strerror(-n));
 	for (k = 0; n > 0 && k < p->links->n; k++)
 		if (fastdown_busy(&p->fast[k]) &&
-		    (c = find(fc, n, p->links->v[k].conf->name)) != NULL)
+		    (c = fwread_find(fc, n, p->links->v[k].conf->name)) != NULL)
 			fast_feed(p, k, c, now_ms);
 	fast_arm(p, usec);
 	return 0;
@@ -243,7 +232,7 @@ dpassive_sample(struct dpassive *p, const struct fw_counter *fc, int n)
 	for (k = 0; k < p->links->n; k++) {
 		const struct dlink *l = &p->links->v[k];
 
-		if ((c = find(fc, n, l->conf->name)) == NULL)
+		if ((c = fwread_find(fc, n, l->conf->name)) == NULL)
 			continue;
 		for (j = 0; j < PASSIVE_NPROTO; j++) {
 			pc.sent[j] = c->passive[j == PASSIVE_TCP ?

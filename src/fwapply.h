@@ -38,6 +38,9 @@ int fwapply_remove(void);
  * the table does not exist, or -errno.
  */
 int fwread_counters(struct fw_counter *out, unsigned int n);
+/* Link's entry of the n that fwread_counters gave, or NULL. */
+const struct fw_counter *fwread_find(const struct fw_counter *fc, int n,
+    const char *link);
 
 /* The chains, counters and sets the table holds now, to pass to fw_render
  * as `have` (empty when the table does not exist). 0 or -errno; free with

@@ -168,6 +168,17 @@ counter_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+const struct fw_counter *
+fwread_find(const struct fw_counter *fc, int n, const char *link)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(fc[i].link, link) == 0)
+			return &fc[i];
+	return NULL;
+}
+
 int
 fwread_counters(struct fw_counter *out, unsigned int n)
 {

@@ -5,10 +5,10 @@
 # its counters and its probes' RTT rise, and weights new connections by it.
 # Links of 30 and 10 Mbit/s, no weights given: a batch of 100 downloads of
 # 1 MB, 8 at a time, from the LAN finishes within 1.5x of what 40 Mbit/s
-# allows (20 s) from a cold start (measured 22.8-26.9 s; weights 1:1 take
+# allows (20 s) from a cold start (measured 24.4-26.1 s; weights 1:1 take
 # 43 s); after the two links' rates are swapped, a second batch within
-# 1.75x (measured 27.7-32.6 s). Issue 15 asks 1.25x for both: not met
-# after a swap (see the test).
+# 1.5x too (measured 25.8-28.1 s). Issue 15 asks 1.25x for both: not met
+# (see the test).
 #
 #   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 -- ${P}isp1 (tbf) --.
 #                                      wan2 -- ${P}isp2 (tbf) ----+-- ${P}inet
@@ -54,23 +54,18 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 
 # A download that loses its retransmissions in a full drop-tail (tbf)
 # queue backs off for 10-27 s whatever the weights (3:1 set by hand
-# measured 22.9, 23.4, 23.5, 25.7 and 27.0 s here; auto's first batch
-# 22.8-26.9 s). After a swap while idle,
-# the first second of load is placed by the old weights, 3:1 toward the
-# link now slow: within it, that link takes 6 of the 8 downloads at once
-# and each one that ends on the fast link is replaced there with odds
-# 3:1, so by the first sample (1 s) nearly all 8 are on the slow link,
-# where they take 5-6 s each (a connection never moves). The weights are
-# right from the second sample on (spare room, capacity.h), but the fast
-# link stays mostly idle until those end: that batch is held to 1.75x
-# (measured 28.5-32.6 s in 9 batches with spare room, the old estimator
-# 27.7-30.9 s, and 29.2-30.5 s in 3 batches beside these; 1:1 takes 43
-# s, 3:1 kept after the swap 31.5-65.6 s): each try may also lose one
-# download to backoff (slowest 28-31 s in 2 of the 9), so it may run
-# once more; its second try
-# swaps the rates back, so it too measures the adaptation.
+# measured 22.9-27.0 s here; auto's first batch 24.4-26.1 s). After a
+# swap while idle, the first quarter to half second of load is placed by
+# the old weights, 3:1 toward the link now slow, and those downloads never
+# move; the weights turn at the second 250 ms sample (spare room,
+# capacity.h). The batch after the swap measured 25.8-28.1 s (1.29-1.41x;
+# it was 27.7-32.6 s when the estimator was fed each second, and 3:1 kept
+# after the swap takes 31.5-65.6 s). Each try may lose one download to
+# backoff, so it may run once more; its second try swaps the rates back,
+# so it too measures the adaptation. Issue 15 asks 1.25x for both
+# batches: not met.
 # bats test_tags=long
-@test "weight = auto on 30/10 Mbit/s: 100 x 1 MB, 8 at a time, within 1.5x of the capacity bound from a cold start; after a swap to 10/30 within 1.75x" {
+@test "weight = auto on 30/10 Mbit/s: 100 x 1 MB, 8 at a time, within 1.5x of the capacity bound from a cold start; after a swap to 10/30 within 1.5x" {
 	sim_up --lan --rates 30,10
 	start_uplinkd "$AUTO_CONF"
 	wait_until 5000 both_up
@@ -102,7 +97,7 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 		fi
 		read -r t2 m2 < <(batch)
 		echo "# swapped ($( ((try == 1)) && echo 10/30 || echo back to 30/10)), try $try: 100 x 1 MB in $t2 ms (slowest download $m2 ms); weights $(weights)" >&3
-		((t2 <= 35000)) && break
+		((t2 <= 30000)) && break
 	done
 	kill -TERM "$keep"
 	wait "$keep" || true
@@ -112,7 +107,7 @@ cs = json.load(open(sys.argv[1]))
 print("# kept connections (isp, failed, longest echo wait s):",
       [(c["isp"], c["reason"], round(c["max_gap_s"], 1)) for c in cs])
 assert len(cs) == 6 and all(c["failed"] is None for c in cs), cs' "$dir/keep.json" >&3
-	((t2 <= 35000))
+	((t2 <= 30000))
 }
 
 @test "weight = auto: bandwidth bounds the learned capacity; status, watch and metrics show it" {

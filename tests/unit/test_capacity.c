@@ -34,6 +34,8 @@ struct model {
 	double true_mbit[2];
 	uint64_t rx[2];
 	uint64_t now_ms;
+	unsigned int step_ms;		/* between samples: 1000, or the
+					 * daemon's DCAPACITY_SAMPLE_MS */
 	unsigned int changes;
 };
 
@@ -48,24 +50,25 @@ model_init(struct model *m, double a, double b, unsigned int bound_a)
 	m->true_mbit[0] = a;
 	m->true_mbit[1] = b;
 	m->now_ms = 100000;
+	m->step_ms = 1000;
 	capacity_weights(&m->set, m->v, 2, m->now_ms);
 }
 
-/* One second with a total demand of demand_mbit (0: idle), split by the
- * weights in force. */
+/* One step (a second unless step_ms says otherwise) with a total demand
+ * of demand_mbit (0: idle), split by the weights in force. */
 static void
 model_step(struct model *m, double demand_mbit)
 {
 	double sw = m->link[0].weight + m->link[1].weight;
 	unsigned int i;
 
-	m->now_ms += 1000;
+	m->now_ms += m->step_ms;
 	for (i = 0; i < 2; i++) {
 		double want = demand_mbit * m->link[i].weight / sw;
 		double got = want < m->true_mbit[i] ? want : m->true_mbit[i];
 		double rtt = want > m->true_mbit[i] ? QUEUE_RTT : BASE_RTT;
 
-		m->rx[i] += (uint64_t)(got * 1e6 / 8);
+		m->rx[i] += (uint64_t)(got * 1e6 / 8 * m->step_ms / 1000);
 		capacity_sample(&m->link[i], m->now_ms, m->rx[i], 1000, rtt,
 		    BASE_RTT);
 	}
@@ -168,6 +171,48 @@ test_swap_at_idle(void **state)
 	print_message("swap at idle: then %u:%u, %.1f and %.1f Mbit/s, %u "
 	    "changes in 60 s\n", m.link[0].weight, m.link[1].weight,
 	    m.link[0].cap_bps / 1e6, m.link[1].cap_bps / 1e6,
+	    m.changes - changes);
+	assert_true(ratio(&m) < 1 / 2.3);
+	assert_int_equal(m.changes, changes);
+}
+
+/* The same swap sampled as the daemon samples, every 250 ms: the weights
+ * turn toward the link now fast within half a second of load (the first
+ * connections of a batch are placed by the old weights until then, and
+ * never move), reach 1:2.5 within a second, and then hold still. */
+static void
+test_swap_at_idle_fast(void **state)
+{
+	struct model m;
+	unsigned int t, changes;
+
+	(void)state;
+	model_init(&m, 30, 10, 0);
+	m.step_ms = 250;
+	for (t = 0; t < 80; t++)
+		model_step(&m, GREEDY);
+	assert_true(ratio(&m) > 2.5);
+	for (t = 0; t < 480; t++)
+		model_step(&m, 0);
+	m.true_mbit[0] = 10;
+	m.true_mbit[1] = 30;
+	for (t = 0; t < 40 && ratio(&m) >= 1.0; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	print_message("swap at idle, 250 ms samples: weights %u:%u after %u "
+	    "ms of load\n", m.link[0].weight, m.link[1].weight, t * 250);
+	assert_true(t <= 2);
+	for (; t < 40 && ratio(&m) > 1.0 / 2.5; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	print_message("swap at idle, 250 ms samples: 1:2.5 after %u ms\n",
+	    t * 250);
+	assert_true(t <= 4);
+	for (t = 0; t < 40; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	changes = m.changes;
+	for (t = 0; t < 240; t++)
+		model_step(&m, FLOWS * FLOW_MBIT);
+	print_message("swap at idle, 250 ms samples: then %u:%u, %u changes "
+	    "in 60 s\n", m.link[0].weight, m.link[1].weight,
 	    m.changes - changes);
 	assert_true(ratio(&m) < 1 / 2.3);
 	assert_int_equal(m.changes, changes);
@@ -328,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_converges_3_to_1),
 		cmocka_unit_test(test_follows_swap),
 		cmocka_unit_test(test_swap_at_idle),
+		cmocka_unit_test(test_swap_at_idle_fast),
 		cmocka_unit_test(test_light_load_no_runaway),
 		cmocka_unit_test(test_idle_stable),
 		cmocka_unit_test(test_bandwidth_bound),
