@@ -22,7 +22,6 @@
 #include "probe.h"
 
 struct dcapacity {
-	sd_event *ev;
 	sd_event_source *src;
 	struct dlink_set *links;
 	struct conf *const *confp;
@@ -141,7 +140,6 @@ dcapacity_new(sd_event *ev, struct dlink_set *s, struct conf *const *confp,
 
 	if ((dc = calloc(1, sizeof(*dc))) == NULL)
 		return NULL;
-	dc->ev = ev;
 	dc->links = s;
 	dc->confp = confp;
 	dc->changed = changed;

@@ -302,19 +302,18 @@ dstatus_exec_info(const struct dstatus_in *d, const char *link)
 void
 dstatus_sample(struct dlink_set *s, const struct fw_counter *fc, int n)
 {
-	int i;
+	const struct fw_counter *c;
 	unsigned int k;
 
 	for (k = 0; k < s->n; k++) {
 		struct dlink *l = &s->v[k];
 
-		for (i = 0; i < n; i++)
-			if (strcmp(fc[i].link, l->conf->name) == 0) {
-				l->tx_bytes = fc[i].tx_bytes;
-				l->rx_bytes = fc[i].rx_bytes;
-				l->tx_packets = fc[i].tx_packets;
-				l->rx_packets = fc[i].rx_packets;
-			}
+		if ((c = fwread_find(fc, n, l->conf->name)) != NULL) {
+			l->tx_bytes = c->tx_bytes;
+			l->rx_bytes = c->rx_bytes;
+			l->tx_packets = c->tx_packets;
+			l->rx_packets = c->rx_packets;
+		}
 		l->ring_tx[l->ring_n % (DLINK_RATE_S + 1)] = l->tx_bytes;
 		l->ring_rx[l->ring_n % (DLINK_RATE_S + 1)] = l->rx_bytes;
 		l->ring_n++;

@@ -103,6 +103,14 @@ isp_of_addr() {
 	return 1
 }
 
+# rx_bytes K: bytes ISP K has sent towards the host (its cust interface)
+rx_bytes() {
+	in_ns "isp$1" cat /sys/class/net/cust/statistics/tx_bytes
+}
+
+# rx_grew K SINCE BYTES: ISP K has sent BYTES more than SINCE (rx_bytes)
+rx_grew() { (($(rx_bytes "$1") - $2 >= $3)); }
+
 # which_isp [NODE] [SERVER] [BIND]: connect from NODE (default host) to the
 # echo service (tcp 80) of SERVER (default 198.19.200.1, or an IPv6 server),
 # optionally from address BIND, and print the number of the ISP that

@@ -97,10 +97,6 @@ down_lines() { grep -c "link $1: ipv4 [a-z]* -> down" "$UPLINKD_LOG" || true; }
 	[[ $(down_lines isp1) == 1 ]]
 }
 
-# the router's bytes received on wan1, and whether they grew by $2 since $1
-wan1_rx() { in_ns host awk '$1 == "wan1:" { print $2 }' /proc/net/dev; }
-wan1_rx_grew() { (($(wan1_rx) - $1 >= $2)); }
-
 @test "a busy link cut silently is down within 300 ms, in each of 5 runs" {
 	sim_up --lan --rates 20,20
 	# back after 1 s of answers, undamped: five runs in seconds
@@ -128,7 +124,7 @@ EOF
 		# carrying it: its data flows (a lost SYN is retried only
 		# after 1 s), then busy from the first per-second sample that
 		# sees it, which a 1.5 s stretch always holds
-		wait_until 3000 wan1_rx_grew "$(wan1_rx)" 500000
+		wait_until 3000 rx_grew 1 "$(rx_bytes 1)" 500000
 		sleep 1.5
 		# the cut as `sim cut` makes it, timed from just before nft
 		# starts (so nft's own run time counts against us), to the

@@ -138,11 +138,6 @@ own_addrs() {
 	[[ $output == 1 ]]
 }
 
-# rx_bytes K: bytes ISP K has sent towards the host (its cust interface)
-rx_bytes() {
-	in_ns "isp$1" cat /sys/class/net/cust/statistics/tx_bytes
-}
-
 # downloads8 NODE [SERVER]: 8 downloads at once from NODE to one server for
 # 3 s; prints "b1 b2", the bytes each ISP carried to the host meanwhile
 downloads8() {
