@@ -204,3 +204,50 @@ capacity_weights(struct capacity_set *s, struct capacity_link *const *links, uns
 	s->changes++;
 	return true;
 }
+
+bool
+capacity_place(struct capacity_link *const *links, unsigned int n,
+    const unsigned int *young, unsigned int next)
+{
+	unsigned int ord[CAP_LINKS_MAX], p[CAP_LINKS_MAX], i, j, m, x;
+	double sw = 0, sy = 0, level = 0, k, top = 0;
+	bool changed = false;
+
+	if (n == 0 || n > CAP_LINKS_MAX)
+		return false;
+	if (next == 0)
+		next = 1;
+	/* links by young connections per weight, fewest first */
+	for (i = 0; i < n; i++) {
+		x = i;
+		for (j = i; j > 0 && (double)young[ord[j - 1]] *
+		    links[x]->weight > (double)young[x] *
+		    links[ord[j - 1]]->weight; j--)
+			ord[j] = ord[j - 1];
+		ord[j] = x;
+	}
+	/* water filling: the level where the next connections run out */
+	for (m = 0; m < n; m++) {
+		sw += links[ord[m]]->weight;
+		sy += young[ord[m]];
+		level = (next + sy) / sw;
+		if (m + 1 == n || level <= (double)young[ord[m + 1]] /
+		    links[ord[m + 1]]->weight)
+			break;
+	}
+	for (i = 0; i < n; i++) {
+		k = links[i]->weight * level - young[i];
+		if (k > top)
+			top = k;
+	}
+	for (i = 0; i < n; i++) {
+		k = links[i]->weight * level - young[i];
+		p[i] = k > 0 && top > 0 ? (unsigned int)(k * CAP_WEIGHT_SCALE /
+		    top + 0.5) : 0;
+		if (p[i] < 1)
+			p[i] = 1;
+		changed |= p[i] != links[i]->place;
+		links[i]->place = p[i];
+	}
+	return changed;
+}

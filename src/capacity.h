@@ -80,7 +80,9 @@ struct capacity_link {
 	double rtt_ms;			/* newest RTT given; < 0: none */
 	double base_ms;			/* baseline RTT; < 0: none yet */
 	bool saturated;
-	unsigned int weight;		/* in force: 1..CAP_WEIGHT_SCALE */
+	unsigned int weight;		/* learned: 1..CAP_WEIGHT_SCALE */
+	unsigned int place;		/* in force (capacity_place): 1..
+					 * CAP_WEIGHT_SCALE; 0: none yet */
 	/* internal */
 	double base_cur, base_prev;	/* minima of this and the last half
 					 * window; < 0: none */
@@ -121,5 +123,19 @@ void capacity_sample(struct capacity_link *l, uint64_t now_ms, uint64_t rx_bytes
 #define CAP_LINKS_MAX	256
 bool capacity_weights(struct capacity_set *s, struct capacity_link *const *links,
     unsigned int n, uint64_t now_ms);
+
+/*
+ * Placement, weighted least connections: set links[i]->place, the weights
+ * the next new connections are dealt by, from the learned weights and
+ * young[i], the young connections (ctyoung.h) link i carries now. The
+ * next `next` connections (taken as at least 1: the new connections
+ * since the last call) are shared so that, with them, the links' young
+ * connections per unit of weight come as level as they can (water
+ * filling): a link behind its share gets them first, links level get
+ * them in proportion to their weights. Scaled so the largest is
+ * CAP_WEIGHT_SCALE, none below 1. True if any place changed.
+ */
+bool capacity_place(struct capacity_link *const *links, unsigned int n,
+    const unsigned int *young, unsigned int next);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * conntrack talks to the kernel's connection tracking over ctnetlink:
- * the NEW/DESTROY event stream (libmnl; parsed by ctcount.c), a flush of
+ * the NEW/DESTROY event stream and the closes among the updates (libmnl;
+ * parsed by ctcount.c), a flush of
  * one uplink's entries as one filtered request that the kernel carries out
  * alone (CTA_MARK and CTA_MARK_MASK with no tuple), and a full count by
  * mark through libnetfilter_conntrack's dump. See conntrack.h.
@@ -15,11 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
 
 #include "conntrack.h"
 #include "log.h"
@@ -53,14 +56,55 @@ conntrack_events_open(void)
 	return fd;
 }
 
+/*
+ * Updates, the closes only: a filter on the socket (BPF, run by the
+ * kernel) passes TCP entries whose state is TIME_WAIT or CLOSE, so the
+ * many other updates of a connection's life never wake the daemon.
+ */
 int
-conntrack_events_read(int fd, unsigned int budget, struct ctcount *c)
+conntrack_closes_open(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = NF_NETLINK_CONNTRACK_UPDATE,
+	};
+	struct nfct_filter_proto tw = { IPPROTO_TCP, TCP_CONNTRACK_TIME_WAIT };
+	struct nfct_filter_proto cl = { IPPROTO_TCP, TCP_CONNTRACK_CLOSE };
+	struct nfct_filter *f;
+	int fd, sz = EVENTS_RCVBUF, r = 0;
+
+	if ((f = nfct_filter_create()) == NULL)
+		return -ENOMEM;
+	nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, IPPROTO_TCP);
+	nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &tw);
+	nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &cl);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    NETLINK_NETFILTER);
+	if (fd < 0)
+		r = -errno;
+	else if (nfct_filter_attach(fd, f) < 0)
+		r = errno ? -errno : -EINVAL;
+	else {
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+		    sizeof(sz)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			r = -errno;
+	}
+	nfct_filter_destroy(f);
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+int
+conntrack_events_read(int fd, unsigned int budget,
+    void (*fn)(void *ud, const struct ctcount_ev *ev), void *ud)
 {
 	uint8_t buf[8192];
 	const struct nlmsghdr *nlh;
-	enum ctcount_kind kind;
+	struct ctcount_ev ev;
 	unsigned int n = 0;
-	uint32_t mark;
 	ssize_t len;
 	int rest;
 
@@ -72,19 +116,14 @@ conntrack_events_read(int fd, unsigned int budget, struct ctcount *c)
 				continue;
 			if (errno == EAGAIN)
 				break;
-			if (errno == ENOBUFS) {
-				ctcount_lost(c);
-				return -ENOBUFS;
-			}
 			return -errno;
 		}
 		n++;
 		rest = (int)len;
 		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, rest);
 		    nlh = mnl_nlmsg_next(nlh, &rest))
-			if (ctcount_parse_event(nlh, (size_t)rest, &kind,
-			    &mark) == 0)
-				ctcount_event(c, kind, mark);
+			if (ctcount_parse_event(nlh, (size_t)rest, &ev) == 0)
+				fn(ud, &ev);
 	}
 	return (int)n;
 }

@@ -17,12 +17,16 @@
 /* A non-blocking socket on the NEW and DESTROY event groups with a large
  * receive buffer: the fd, or -errno. */
 int conntrack_events_open(void);
+/* The same on the UPDATE group, for the TCP entries that close (TIME_WAIT
+ * or CLOSE) only; the fd, or -errno. */
+int conntrack_closes_open(void);
 /*
- * Apply at most budget waiting events to c. Returns the number read, or
- * -ENOBUFS when the kernel dropped events (c is told; read on: the socket
- * works again), or another -errno.
+ * Hand at most budget waiting events to fn. Returns the number read, or
+ * -ENOBUFS when the kernel dropped events (read on: the socket works
+ * again), or another -errno.
  */
-int conntrack_events_read(int fd, unsigned int budget, struct ctcount *c);
+int conntrack_events_read(int fd, unsigned int budget,
+    void (*fn)(void *ud, const struct ctcount_ev *ev), void *ud);
 
 /* Blocking (for a job): delete every entry of family (AF_INET or AF_INET6)
  * whose ct mark & mask == mark, in one request that the kernel carries

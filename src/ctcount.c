@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 
 #include "ctcount.h"
 
@@ -42,6 +44,8 @@ ctcount_event(struct ctcount *c, enum ctcount_kind kind, uint32_t mark)
 	case CTCOUNT_DESTROY:
 		d = -1;
 		break;
+	case CTCOUNT_UPDATE:
+		return;
 	}
 	c->n[s] += d;
 	c->total += d;
@@ -139,21 +143,81 @@ ctcount_get(const struct ctcount *c, unsigned int slot)
 }
 
 static int
-mark_attr_cb(const struct nlattr *a, void *data)
+tcp_cb(const struct nlattr *a, void *data)
 {
-	uint32_t *mark = data;
+	struct ctcount_ev *ev = data;
 
-	if (mnl_attr_get_type(a) != CTA_MARK)
+	if (mnl_attr_get_type(a) != CTA_PROTOINFO_TCP_STATE)
 		return MNL_CB_OK;
-	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+	if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 		return MNL_CB_ERROR;
-	*mark = ntohl(mnl_attr_get_u32(a));
+	ev->tcp_state = mnl_attr_get_u8(a);
+	return MNL_CB_OK;
+}
+
+static int
+protoinfo_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) != CTA_PROTOINFO_TCP)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	return mnl_attr_parse_nested(a, tcp_cb, data);
+}
+
+static int
+proto_cb(const struct nlattr *a, void *data)
+{
+	struct ctcount_ev *ev = data;
+
+	if (mnl_attr_get_type(a) != CTA_PROTO_NUM)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+		return MNL_CB_ERROR;
+	ev->proto = mnl_attr_get_u8(a);
+	return MNL_CB_OK;
+}
+
+static int
+tuple_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) != CTA_TUPLE_PROTO)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	return mnl_attr_parse_nested(a, proto_cb, data);
+}
+
+static int
+attr_cb(const struct nlattr *a, void *data)
+{
+	struct ctcount_ev *ev = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case CTA_MARK:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->mark = ntohl(mnl_attr_get_u32(a));
+		break;
+	case CTA_ID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->id = ntohl(mnl_attr_get_u32(a));
+		break;
+	case CTA_PROTOINFO:
+		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		return mnl_attr_parse_nested(a, protoinfo_cb, data);
+	case CTA_TUPLE_ORIG:
+		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		return mnl_attr_parse_nested(a, tuple_cb, data);
+	}
 	return MNL_CB_OK;
 }
 
 int
-ctcount_parse_event(const void *msg, size_t len, enum ctcount_kind *kind,
-    uint32_t *mark)
+ctcount_parse_event(const void *msg, size_t len, struct ctcount_ev *ev)
 {
 	const struct nlmsghdr *nlh = msg;
 	int ilen = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
@@ -165,21 +229,35 @@ ctcount_parse_event(const void *msg, size_t len, enum ctcount_kind *kind,
 	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
 	case IPCTNL_MSG_CT_NEW:
 		/* NEW events carry CREATE; updates of an entry do not */
-		if (!(nlh->nlmsg_flags & NLM_F_CREATE))
-			return -ENOMSG;
-		*kind = CTCOUNT_NEW;
+		ev->kind = nlh->nlmsg_flags & NLM_F_CREATE ? CTCOUNT_NEW :
+		    CTCOUNT_UPDATE;
 		break;
 	case IPCTNL_MSG_CT_DELETE:
-		*kind = CTCOUNT_DESTROY;
+		ev->kind = CTCOUNT_DESTROY;
 		break;
 	default:
 		return -ENOMSG;
 	}
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
 		return -EINVAL;
-	*mark = 0;
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), mark_attr_cb,
-	    mark) < 0)
+	ev->mark = 0;
+	ev->id = 0;
+	ev->tcp_state = -1;
+	ev->proto = -1;
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, ev) < 0)
 		return -EINVAL;
 	return 0;
+}
+
+bool
+ctcount_ev_closed(const struct ctcount_ev *ev)
+{
+	return ev->tcp_state == TCP_CONNTRACK_TIME_WAIT ||
+	    ev->tcp_state == TCP_CONNTRACK_CLOSE;
+}
+
+bool
+ctcount_ev_load(const struct ctcount_ev *ev)
+{
+	return ev->proto != IPPROTO_ICMP && ev->proto != IPPROTO_ICMPV6;
 }

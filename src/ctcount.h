@@ -46,6 +46,16 @@ struct ctcount {
 enum ctcount_kind {
 	CTCOUNT_NEW,
 	CTCOUNT_DESTROY,
+	CTCOUNT_UPDATE,		/* of an entry: counts nothing here */
+};
+
+/* One conntrack event, parsed. */
+struct ctcount_ev {
+	enum ctcount_kind kind;
+	uint32_t mark;		/* 0: none */
+	uint32_t id;		/* the entry's id; 0: none */
+	int tcp_state;		/* TCP_CONNTRACK_*; -1: not given */
+	int proto;		/* the original tuple's; -1: not given */
 };
 
 /* mask: the fwmark mask (non-zero); slots are (mark & mask) >> its lowest
@@ -73,10 +83,13 @@ uint64_t ctcount_get(const struct ctcount *c, unsigned int slot);
 
 /*
  * One ctnetlink event message (struct nlmsghdr first, len bytes): its
- * kind and ct mark (0 when it has none). 0, -ENOMSG (not a conntrack
- * NEW/DELETE event) or -EINVAL (malformed).
+ * kind, ct mark, id and TCP state. 0, -ENOMSG (not a conntrack event) or
+ * -EINVAL (malformed).
  */
-int ctcount_parse_event(const void *msg, size_t len, enum ctcount_kind *kind,
-    uint32_t *mark);
+int ctcount_parse_event(const void *msg, size_t len, struct ctcount_ev *ev);
+/* A TCP entry that has closed: TIME_WAIT or CLOSE. */
+bool ctcount_ev_closed(const struct ctcount_ev *ev);
+/* An entry that may carry load: not ICMP (probes, pings). */
+bool ctcount_ev_load(const struct ctcount_ev *ev);
 
 #endif

@@ -16,6 +16,7 @@
 #include "conntrack.h"
 #include "ctcount.h"
 #include "ctrack.h"
+#include "ctyoung.h"
 #include "job.h"
 #include "log.h"
 
@@ -37,9 +38,10 @@ struct flush {
 
 struct ctrack {
 	sd_event *event;
-	int fd;
-	sd_event_source *io, *retry;
+	int fd, cfd;			/* events; closes (-1: off) */
+	sd_event_source *io, *cio, *retry;
 	struct ctcount count;
+	struct ctyoung *young;		/* NULL: off */
 	struct job *flush_job, *count_job;
 	uint32_t flush_mask, count_mask;	/* what each running job uses */
 	struct flush running;		/* valid while flush_job runs */
@@ -65,13 +67,37 @@ famc(int family)
 	return family == AF_INET ? '4' : '6';
 }
 
-static int
-io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static void
+on_event(void *ud, const struct ctcount_ev *ev)
 {
-	struct ctrack *t = userdata;
+	struct ctrack *t = ud;
+
+	ctcount_event(&t->count, ev->kind, ev->mark);
+	if (t->young == NULL || ev->id == 0)
+		return;
+	switch (ev->kind) {
+	case CTCOUNT_NEW:
+		if (!ctcount_ev_load(ev))
+			break;
+		ctyoung_new(t->young, ev->id, (ev->mark & t->count.mask) >>
+		    t->count.shift, mono_ms(t));
+		break;
+	case CTCOUNT_UPDATE:
+		if (!ctcount_ev_closed(ev))
+			break;
+		/* FALLTHROUGH */
+	case CTCOUNT_DESTROY:
+		ctyoung_end(t->young, ev->id);
+		break;
+	}
+}
+
+static void
+read_events(struct ctrack *t)
+{
 	int r;
 
-	r = conntrack_events_read(fd, EVENTS_PER_WAKE, &t->count);
+	r = conntrack_events_read(t->fd, EVENTS_PER_WAKE, on_event, t);
 	if (r == -ENOBUFS)
 		log_debug("conntrack: events lost; counting afresh");
 	else if (r < 0)
@@ -80,6 +106,28 @@ io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		ctcount_lost(&t->count);
 		next_job(t);
 	}
+}
+
+static int
+io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	read_events(userdata);
+	return 0;
+}
+
+/* Closes: the NEW events before them first, so that a short connection's
+ * close does not come before its birth. */
+static int
+close_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ctrack *t = userdata;
+	int r;
+
+	read_events(t);
+	r = conntrack_events_read(fd, EVENTS_PER_WAKE, on_event, t);
+	/* a lost close leaves a connection young until it grows up */
+	if (r < 0 && r != -ENOBUFS)
+		log_warnx("conntrack close events: %s", strerror(-r));
 	return 0;
 }
 
@@ -258,6 +306,7 @@ ctrack_new(sd_event *e, uint32_t mask)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->event = sd_event_ref(e);
+	t->cfd = -1;
 	ctcount_init(&t->count, mask);
 	if ((t->fd = conntrack_events_open()) < 0) {
 		r = t->fd;
@@ -286,6 +335,7 @@ ctrack_free(struct ctrack *t)
 		return;
 	job_cancel(t->flush_job);
 	job_cancel(t->count_job);
+	ctrack_young_on(t, false);
 	sd_event_source_disable_unref(t->io);
 	sd_event_source_disable_unref(t->retry);
 	close(t->fd);
@@ -362,4 +412,46 @@ ctrack_freshness(const struct ctrack *t, struct ctrack_fresh *f)
 	f->counts = t->ncounts;
 	f->flushes = t->flushes;
 	f->flush_errors = t->flush_errors;
+}
+
+void
+ctrack_young_on(struct ctrack *t, bool on)
+{
+	int r;
+
+	if (on == (t->young != NULL))
+		return;
+	if (!on) {
+		t->cio = sd_event_source_disable_unref(t->cio);
+		close(t->cfd);
+		t->cfd = -1;
+		free(t->young);
+		t->young = NULL;
+		return;
+	}
+	if ((t->young = malloc(sizeof(*t->young))) == NULL) {
+		log_warnx("conntrack: young connections: %s", strerror(errno));
+		return;
+	}
+	ctyoung_init(t->young);
+	if ((t->cfd = r = conntrack_closes_open()) < 0 ||
+	    (r = sd_event_add_io(t->event, &t->cio, t->cfd, EPOLLIN,
+	    close_io_cb, t)) < 0 ||
+	    (r = sd_event_source_set_priority(t->cio, EVENTS_PRIORITY)) < 0) {
+		log_warnx("conntrack: close events: %s", strerror(-r));
+		t->cio = sd_event_source_disable_unref(t->cio);
+		if (t->cfd >= 0)
+			close(t->cfd);
+		t->cfd = -1;
+		free(t->young);
+		t->young = NULL;
+	}
+}
+
+const struct ctyoung *
+ctrack_young(struct ctrack *t)
+{
+	if (t->young != NULL)
+		ctyoung_expire(t->young, mono_ms(t));
+	return t->young;
 }

@@ -44,4 +44,11 @@ void ctrack_tick(struct ctrack *t);
 uint64_t ctrack_connections(const struct ctrack *t, unsigned int slot);
 void ctrack_freshness(const struct ctrack *t, struct ctrack_fresh *f);
 
+struct ctyoung;
+/* Follow the young connections per uplink (ctyoung.h), for weight = auto:
+ * on opens a second event socket, for the closes; off frees it all. */
+void ctrack_young_on(struct ctrack *t, bool on);
+/* The young connections now; NULL when off (or it could not start). */
+const struct ctyoung *ctrack_young(struct ctrack *t);
+
 #endif

@@ -760,7 +760,7 @@ ctl_start(struct daemon *d)
 	if ((d->passive = dpassive_new(d->ev, &d->links, &d->conf)) == NULL)
 		return -ENOMEM;
 	if ((d->capacity = dcapacity_new(d->ev, &d->links, &d->conf,
-	    capacity_changed, d)) == NULL)
+	    &d->ctrack, capacity_changed, d)) == NULL)
 		return -errno;
 	/* the first sample at once: it is every rate's baseline, so the
 	 * first rates (and a busy link, for fast detection) come a second

@@ -5,8 +5,11 @@
  * probe RTTs go to its estimator (capacity.h); when the learned weights
  * change, the daemon is told, and its reconcile renders them into the
  * policy chains and the nexthop groups, in the one nftables transaction
- * and netlink diff of any plan. Connections already placed keep their
- * link: the choice lives in their conntrack mark.
+ * and netlink diff of any plan. Between samples, every
+ * DCAPACITY_PLACE_MS, the young connections per link are looked at and,
+ * when they changed, the next ones placed (weighted least connections,
+ * capacity_place). Connections already placed keep their link: the
+ * choice lives in their conntrack mark.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctrack.h"
+#include "ctyoung.h"
 #include "dcapacity.h"
 #include "fwapply.h"
 #include "log.h"
@@ -25,7 +30,10 @@ struct dcapacity {
 	sd_event_source *src;
 	struct dlink_set *links;
 	struct conf *const *confp;
+	struct ctrack *const *ctp;
 	struct capacity_set set;
+	unsigned int ticks;
+	uint64_t young_gen, young_born;	/* at the last placement */
 	void (*changed)(void *ud);
 	void *ud;
 };
@@ -115,6 +123,45 @@ sample(struct dcapacity *dc, const struct conf *c, uint64_t now_ms)
 	return true;
 }
 
+/* Place the next connections by the young ones each link carries; true
+ * when the weights in force changed. Without conntrack, the learned
+ * weights alone. */
+static bool
+place(struct dcapacity *dc, bool learned)
+{
+	struct capacity_link *v[CONF_MAX_LINKS];
+	unsigned int young[CONF_MAX_LINKS], i, n = dc->links->n;
+	const struct ctyoung *y = NULL;
+	bool changed;
+
+	if (*dc->ctp != NULL)
+		y = ctrack_young(*dc->ctp);
+	if (!learned && (y == NULL || y->gen == dc->young_gen))
+		return false;
+	for (i = 0; i < n; i++) {
+		v[i] = &dc->links->v[i].cap;
+		young[i] = y ? ctyoung_count(y, dc->links->v[i].conf->id) : 0;
+	}
+	changed = capacity_place(v, n, young, y ? (unsigned int)(y->born -
+	    dc->young_born) : 1);
+	if (y) {
+		dc->young_gen = y->gen;
+		dc->young_born = y->born;
+	}
+	if (changed && log_verbose()) {
+		char buf[CONF_MAX_LINKS * (CONF_NAME_MAX + 24)];
+		size_t len = 0;
+
+		buf[0] = '\0';
+		for (i = 0; i < n && len < sizeof(buf); i++)
+			len += snprintf(buf + len, sizeof(buf) - len,
+			    "%s%s %u (%u young)", i ? ", " : "",
+			    dc->links->v[i].conf->name, v[i]->place, young[i]);
+		log_debug("weight = auto: placing by %s", buf);
+	}
+	return changed;
+}
+
 static int
 timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
@@ -122,17 +169,24 @@ timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	const struct conf *c = *dc->confp;
 	bool on = dc->links->n > 0 && dc->links->n <= CONF_MAX_LINKS &&
 	    c->links[0].weight_auto;	/* auto is all links or none (conf) */
+	bool learned = false;
 
-	if (on && sample(dc, c, probe_now_ms()))
+	if (*dc->ctp != NULL)
+		ctrack_young_on(*dc->ctp, on);
+	if (on && dc->ticks++ % (DCAPACITY_SAMPLE_MS / DCAPACITY_PLACE_MS) == 0)
+		learned = sample(dc, c, probe_now_ms());
+	if (on && (place(dc, learned) || learned))
 		dc->changed(dc->ud);
-	sd_event_source_set_time(s, usec + (on ? DCAPACITY_SAMPLE_MS :
+	if (!on)
+		dc->ticks = 0;
+	sd_event_source_set_time(s, usec + (on ? DCAPACITY_PLACE_MS :
 	    DCAPACITY_IDLE_MS) * 1000ULL);
 	return 0;
 }
 
 struct dcapacity *
 dcapacity_new(sd_event *ev, struct dlink_set *s, struct conf *const *confp,
-    void (*changed)(void *ud), void *ud)
+    struct ctrack *const *ctp, void (*changed)(void *ud), void *ud)
 {
 	struct dcapacity *dc;
 	uint64_t now;
@@ -142,6 +196,7 @@ dcapacity_new(sd_event *ev, struct dlink_set *s, struct conf *const *confp,
 		return NULL;
 	dc->links = s;
 	dc->confp = confp;
+	dc->ctp = ctp;
 	dc->changed = changed;
 	dc->ud = ud;
 	sd_event_now(ev, CLOCK_MONOTONIC, &now);

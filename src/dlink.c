@@ -87,8 +87,8 @@ dlink_plan_input(const struct dlink *l, struct plan_link_in *in)
 	in->health4 = dlink_state(&l->v4);
 	in->health6 = dlink_state(&l->v6);
 	in->drained = l->drained;
-	in->weight = l->conf->weight_auto && l->cap.started ? l->cap.weight :
-	    0;
+	in->weight = !l->conf->weight_auto || !l->cap.started ? 0 :
+	    l->cap.place ? l->cap.place : l->cap.weight;
 }
 
 /* The family's state moved from `from` (f->health holds the new one,

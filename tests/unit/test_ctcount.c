@@ -179,47 +179,96 @@ event(char *buf, uint16_t msg, uint16_t flags, bool with_mark, uint32_t mark)
 	return nlh->nlmsg_len;
 }
 
+/* Append CTA_ID and a TCP state (CTA_PROTOINFO > CTA_PROTOINFO_TCP >
+ * CTA_PROTOINFO_TCP_STATE) to an event built by event(). */
+static size_t
+with_id_state(char *buf, uint32_t id, int state)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlattr *pi, *tcp;
+
+	mnl_attr_put_u32(nlh, CTA_ID, htonl(id));
+	if (state >= 0) {
+		pi = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+		tcp = mnl_attr_nest_start(nlh, CTA_PROTOINFO_TCP);
+		mnl_attr_put_u8(nlh, CTA_PROTOINFO_TCP_STATE, (uint8_t)state);
+		mnl_attr_nest_end(nlh, tcp);
+		mnl_attr_nest_end(nlh, pi);
+	}
+	return nlh->nlmsg_len;
+}
+
 static void
 test_parse(void **state)
 {
 	char buf[256];
-	enum ctcount_kind kind;
-	uint32_t mark;
+	struct ctcount_ev ev;
 	size_t len;
 
 	len = event(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, true,
 	    M(2) | 1);
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark), 0);
-	assert_int_equal(kind, CTCOUNT_NEW);
-	assert_int_equal(mark, M(2) | 1);
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_int_equal(ev.kind, CTCOUNT_NEW);
+	assert_int_equal(ev.mark, M(2) | 1);
+	assert_int_equal(ev.id, 0);
+	assert_int_equal(ev.tcp_state, -1);
+	assert_int_equal(ev.proto, -1);
+	assert_true(ctcount_ev_load(&ev));
+	/* the original tuple's protocol: ICMP carries no load */
+	{
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		struct nlattr *t = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+		struct nlattr *p = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+
+		mnl_attr_put_u8(nlh, CTA_PROTO_NUM, 1);
+		mnl_attr_nest_end(nlh, p);
+		mnl_attr_nest_end(nlh, t);
+		len = nlh->nlmsg_len;
+	}
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_int_equal(ev.proto, 1);
+	assert_false(ctcount_ev_load(&ev));
 
 	len = event(buf, IPCTNL_MSG_CT_DELETE, 0, true, M(1));
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark), 0);
-	assert_int_equal(kind, CTCOUNT_DESTROY);
-	assert_int_equal(mark, M(1));
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_int_equal(ev.kind, CTCOUNT_DESTROY);
+	assert_int_equal(ev.mark, M(1));
 
 	/* no mark: unmarked */
 	len = event(buf, IPCTNL_MSG_CT_DELETE, 0, false, 0);
-	mark = 7;
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark), 0);
-	assert_int_equal(mark, 0);
+	ev.mark = 7;
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_int_equal(ev.mark, 0);
 
-	/* an update of an entry is no new connection */
+	/* an update of an entry is no new connection: it counts nothing */
 	len = event(buf, IPCTNL_MSG_CT_NEW, 0, true, M(1));
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark),
-	    -ENOMSG);
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_int_equal(ev.kind, CTCOUNT_UPDATE);
+	assert_false(ctcount_ev_closed(&ev));
+	/* ... its id and TCP state: TIME_WAIT (7) and CLOSE (8) close */
+	len = with_id_state(buf, 0x12345678, 7);
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_int_equal(ev.id, 0x12345678);
+	assert_int_equal(ev.tcp_state, 7);
+	assert_true(ctcount_ev_closed(&ev));
+	len = event(buf, IPCTNL_MSG_CT_NEW, 0, true, M(1));
+	len = with_id_state(buf, 9, 8);
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_true(ctcount_ev_closed(&ev));
+	len = event(buf, IPCTNL_MSG_CT_NEW, 0, true, M(1));
+	len = with_id_state(buf, 9, 3);		/* ESTABLISHED */
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), 0);
+	assert_false(ctcount_ev_closed(&ev));
 	/* another subsystem */
 	len = event(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, true, M(1));
 	((struct nlmsghdr *)buf)->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_EXP << 8);
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark),
-	    -ENOMSG);
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), -ENOMSG);
 	/* truncated */
 	len = event(buf, IPCTNL_MSG_CT_DELETE, 0, true, M(1));
-	assert_int_equal(ctcount_parse_event(buf, 10, &kind, &mark), -EINVAL);
+	assert_int_equal(ctcount_parse_event(buf, 10, &ev), -EINVAL);
 	((struct nlmsghdr *)buf)->nlmsg_len = (uint32_t)len + 100;
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark),
-	    -EINVAL);
-	/* a mark of the wrong size */
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), -EINVAL);
+	/* a mark, an id, a state of the wrong size */
 	len = event(buf, IPCTNL_MSG_CT_DELETE, 0, false, 0);
 	{
 		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
@@ -227,8 +276,28 @@ test_parse(void **state)
 		mnl_attr_put_u16(nlh, CTA_MARK, 1);
 		len = nlh->nlmsg_len;
 	}
-	assert_int_equal(ctcount_parse_event(buf, len, &kind, &mark),
-	    -EINVAL);
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), -EINVAL);
+	len = event(buf, IPCTNL_MSG_CT_DELETE, 0, false, 0);
+	{
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		mnl_attr_put_u8(nlh, CTA_ID, 1);
+		len = nlh->nlmsg_len;
+	}
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), -EINVAL);
+	len = event(buf, IPCTNL_MSG_CT_DELETE, 0, false, 0);
+	{
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		struct nlattr *pi = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+		struct nlattr *tcp = mnl_attr_nest_start(nlh,
+		    CTA_PROTOINFO_TCP);
+
+		mnl_attr_put_u32(nlh, CTA_PROTOINFO_TCP_STATE, 7);
+		mnl_attr_nest_end(nlh, tcp);
+		mnl_attr_nest_end(nlh, pi);
+		len = nlh->nlmsg_len;
+	}
+	assert_int_equal(ctcount_parse_event(buf, len, &ev), -EINVAL);
 }
 
 int
