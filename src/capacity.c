@@ -207,8 +207,9 @@ capacity_weights(struct capacity_set *s, struct capacity_link *const *links, uns
 
 bool
 capacity_place(struct capacity_link *const *links, unsigned int n,
-    const unsigned int *young, unsigned int next)
+    const unsigned int *young_n, unsigned int next)
 {
+	double young[CAP_LINKS_MAX], u;
 	unsigned int ord[CAP_LINKS_MAX], p[CAP_LINKS_MAX], i, j, m, x;
 	double sw = 0, sy = 0, level = 0, k, top = 0;
 	bool changed = false;
@@ -217,12 +218,18 @@ capacity_place(struct capacity_link *const *links, unsigned int n,
 		return false;
 	if (next == 0)
 		next = 1;
+	/* a link's young connections count in the measure it is used: an
+	 * idle link's are idle ones (or stalled), and it takes the next */
+	for (i = 0; i < n; i++) {
+		u = links[i]->cap_bps > 0 ? links[i]->rate_bps /
+		    links[i]->cap_bps : 1;
+		young[i] = young_n[i] * (u < 1 ? u : 1);
+	}
 	/* links by young connections per weight, fewest first */
 	for (i = 0; i < n; i++) {
 		x = i;
-		for (j = i; j > 0 && (double)young[ord[j - 1]] *
-		    links[x]->weight > (double)young[x] *
-		    links[ord[j - 1]]->weight; j--)
+		for (j = i; j > 0 && young[ord[j - 1]] * links[x]->weight >
+		    young[x] * links[ord[j - 1]]->weight; j--)
 			ord[j] = ord[j - 1];
 		ord[j] = x;
 	}
@@ -231,7 +238,7 @@ capacity_place(struct capacity_link *const *links, unsigned int n,
 		sw += links[ord[m]]->weight;
 		sy += young[ord[m]];
 		level = (next + sy) / sw;
-		if (m + 1 == n || level <= (double)young[ord[m + 1]] /
+		if (m + 1 == n || level <= young[ord[m + 1]] /
 		    links[ord[m + 1]]->weight)
 			break;
 	}

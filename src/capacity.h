@@ -127,8 +127,10 @@ bool capacity_weights(struct capacity_set *s, struct capacity_link *const *links
 /*
  * Placement, weighted least connections: set links[i]->place, the weights
  * the next new connections are dealt by, from the learned weights and
- * young[i], the young connections (ctyoung.h) link i carries now. The
- * next `next` connections (taken as at least 1: the new connections
+ * young[i], the young connections (ctyoung.h) link i carries now, each
+ * counted in the measure the link is used (its rate over its estimate, at
+ * most 1: the young connections of an idle or stalled link are idle or
+ * stalled, and it takes the next ones). The next `next` connections (taken as at least 1: the new connections
  * since the last call) are shared so that, with them, the links' young
  * connections per unit of weight come as level as they can (water
  * filling): a link behind its share gets them first, links level get

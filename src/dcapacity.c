@@ -123,11 +123,12 @@ sample(struct dcapacity *dc, const struct conf *c, uint64_t now_ms)
 	return true;
 }
 
-/* Place the next connections by the young ones each link carries; true
- * when the weights in force changed. Without conntrack, the learned
- * weights alone. */
+/* Place the next connections by the young ones each link carries (again
+ * when they changed, or after a sample: the rates changed); true when the
+ * weights in force changed. Without conntrack, the learned weights
+ * alone. */
 static bool
-place(struct dcapacity *dc, bool learned)
+place(struct dcapacity *dc, bool sampled)
 {
 	struct capacity_link *v[CONF_MAX_LINKS];
 	unsigned int young[CONF_MAX_LINKS], i, n = dc->links->n;
@@ -136,7 +137,7 @@ place(struct dcapacity *dc, bool learned)
 
 	if (*dc->ctp != NULL)
 		y = ctrack_young(*dc->ctp);
-	if (!learned && (y == NULL || y->gen == dc->young_gen))
+	if (!sampled && (y == NULL || y->gen == dc->young_gen))
 		return false;
 	for (i = 0; i < n; i++) {
 		v[i] = &dc->links->v[i].cap;
@@ -169,13 +170,16 @@ timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	const struct conf *c = *dc->confp;
 	bool on = dc->links->n > 0 && dc->links->n <= CONF_MAX_LINKS &&
 	    c->links[0].weight_auto;	/* auto is all links or none (conf) */
-	bool learned = false;
+	bool learned = false, sampled = false;
 
 	if (*dc->ctp != NULL)
 		ctrack_young_on(*dc->ctp, on);
-	if (on && dc->ticks++ % (DCAPACITY_SAMPLE_MS / DCAPACITY_PLACE_MS) == 0)
+	if (on && dc->ticks++ % (DCAPACITY_SAMPLE_MS / DCAPACITY_PLACE_MS) ==
+	    0) {
 		learned = sample(dc, c, probe_now_ms());
-	if (on && (place(dc, learned) || learned))
+		sampled = true;
+	}
+	if (on && (place(dc, sampled) || learned))
 		dc->changed(dc->ud);
 	if (!on)
 		dc->ticks = 0;

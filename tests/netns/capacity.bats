@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: ISC
 #
 # weight = auto (issue 15 part 1): uplinkd learns each link's capacity from
-# its counters and its probes' RTT rise, and weights new connections by it.
-# Links of 30 and 10 Mbit/s, no weights given: a batch of 100 downloads of
-# 1 MB, 8 at a time, from the LAN finishes within 1.5x of what 40 Mbit/s
-# allows (20 s) from a cold start (measured 24.4-26.1 s; weights 1:1 take
-# 43 s); after the two links' rates are swapped, a second batch within
-# 1.5x too (measured 25.8-28.1 s). Issue 15 asks 1.25x for both: not met
-# (see the test).
+# its counters and its probes' RTT rise, and places new connections by it
+# and by the young connections each link carries (weighted least
+# connections). Links of 30 and 10 Mbit/s, no weights given: a batch of 100
+# downloads of 1 MB, 8 at a time, from the LAN finishes within 1.25x of
+# what 40 Mbit/s allow (20 s) from a cold start (measured 22.6-23.4 s;
+# weights 1:1 take 43 s); after the two links' rates are swapped, a second
+# batch within 1.25x too (measured 22.9-23.6 s).
 #
 #   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 -- ${P}isp1 (tbf) --.
 #                                      wan2 -- ${P}isp2 (tbf) ----+-- ${P}inet
@@ -52,26 +52,34 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
     for l in s["links"]))'
 }
 
-# A download that loses its retransmissions in a full drop-tail (tbf)
-# queue backs off for 10-27 s whatever the weights (3:1 set by hand
-# measured 22.9-27.0 s here; auto's first batch 24.4-26.1 s). After a
-# swap while idle, the first quarter to half second of load is placed by
-# the old weights, 3:1 toward the link now slow, and those downloads never
-# move; the weights turn at the second 250 ms sample (spare room,
-# capacity.h). The batch after the swap measured 25.8-28.1 s (1.29-1.41x;
-# it was 27.7-32.6 s when the estimator was fed each second, and 3:1 kept
-# after the swap takes 31.5-65.6 s). Each try may lose one download to
-# backoff, so it may run once more; its second try swaps the rates back,
-# so it too measures the adaptation. Issue 15 asks 1.25x for both
-# batches: not met.
+# Placed by capacity alone, the slow link's downloads (which last longer)
+# piled up to 5-7 of the 8, each at a sixth of 10 Mbit/s, and in its full
+# drop-tail (tbf) queue some lost their retransmissions and backed off for
+# 10-27 s: 24.4-28.1 s a batch. Placed by young connections it holds 2-3.
+# After a swap while idle, the first downloads are placed by the old
+# weights, toward the link now slow, and never move; the estimates turn
+# within half a second (capacity.h). A download may still lose its
+# retransmissions: each batch runs once more if it is over (the cold one
+# with a new daemon; the second try after the swap swaps the rates back,
+# so it too measures the adaptation).
 # bats test_tags=long
-@test "weight = auto on 30/10 Mbit/s: 100 x 1 MB, 8 at a time, within 1.5x of the capacity bound from a cold start; after a swap to 10/30 within 1.5x" {
+@test "weight = auto on 30/10 Mbit/s: 100 x 1 MB, 8 at a time, within 1.25x of the capacity bound from a cold start; after a swap to 10/30 within 1.25x" {
 	sim_up --lan --rates 30,10
-	start_uplinkd "$AUTO_CONF"
-	wait_until 5000 both_up
+	local dir keep t1 t2 m1 m2 try
+	# from a cold start: nothing learned yet, the first quarter second
+	# at 1:1; a second try (over 1.25x) starts a new daemon
+	for try in 1 2; do
+		((try == 1)) || stop_uplinkd
+		start_uplinkd "$AUTO_CONF"
+		wait_until 5000 both_up
+		read -r t1 m1 < <(batch)
+		echo "# 30/10 auto, cold start, try $try: 100 x 1 MB in $t1 ms (bound 20000 ms, slowest download $m1 ms); weights $(weights)" >&3
+		((t1 <= 25000)) && break
+	done
+	((t1 <= 25000))
 	# 6 long-lived echo connections from the LAN through all the weight
-	# changes: none may move (a moved one would go silent: NAT)
-	local dir keep
+	# changes after the swap: none may move (a moved one would go
+	# silent: NAT)
 	dir=$(helpers_tmp)
 	bg_in inet python3 "$NETTOOLS" serve 7000
 	wait_until 3000 eval 'in_inet ss -ltn | grep -q ":7000 "'
@@ -81,11 +89,6 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 	keep=$!
 	HELPERS_PIDS+=("$keep")
 	wait_until 5000 grep -q ready "$dir/keep.err"
-	local t1 t2 m1 m2 try
-	# from a cold start: nothing learned yet, the first second at 1:1
-	read -r t1 m1 < <(batch)
-	echo "# 30/10 auto, cold start: 100 x 1 MB in $t1 ms (bound 20000 ms, slowest download $m1 ms); weights $(weights)" >&3
-	((t1 <= 30000))
 	# each try right after a swap: 10/30, then (try 2) back to 30/10
 	for try in 1 2; do
 		if ((try == 1)); then
@@ -97,7 +100,7 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 		fi
 		read -r t2 m2 < <(batch)
 		echo "# swapped ($( ((try == 1)) && echo 10/30 || echo back to 30/10)), try $try: 100 x 1 MB in $t2 ms (slowest download $m2 ms); weights $(weights)" >&3
-		((t2 <= 30000)) && break
+		((t2 <= 25000)) && break
 	done
 	kill -TERM "$keep"
 	wait "$keep" || true
@@ -107,7 +110,7 @@ cs = json.load(open(sys.argv[1]))
 print("# kept connections (isp, failed, longest echo wait s):",
       [(c["isp"], c["reason"], round(c["max_gap_s"], 1)) for c in cs])
 assert len(cs) == 6 and all(c["failed"] is None for c in cs), cs' "$dir/keep.json" >&3
-	((t2 <= 30000))
+	((t2 <= 25000))
 }
 
 @test "weight = auto: bandwidth bounds the learned capacity; status, watch and metrics show it" {

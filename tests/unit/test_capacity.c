@@ -420,6 +420,26 @@ test_place(void **state)
 	assert_int_equal(l[1].place, 1);
 	capacity_place(v, 2, y, 400);
 	assert_true(l[1].place > 1 && l[1].place < 7);
+	/* the slow link carries nothing (its 3 young connections idle, or
+	 * stalled): it takes the next; half used, they count half */
+	l[0].cap_bps = l[0].rate_bps = 30e6;
+	l[1].cap_bps = 10e6;
+	l[1].rate_bps = 0;
+	y[0] = 8;
+	y[1] = 3;
+	capacity_place(v, 2, y, 1);
+	assert_int_equal(l[1].place, 20);
+	assert_int_equal(l[0].place, 1);
+	l[1].rate_bps = 5e6;			/* 4 count as 2: level */
+	y[0] = 6;
+	y[1] = 4;
+	capacity_place(v, 2, y, 1);
+	assert_int_equal(l[0].place, 20);
+	assert_int_equal(l[1].place, 10);
+	l[1].rate_bps = 10e6;
+	capacity_place(v, 2, y, 1);
+	assert_int_equal(l[0].place, 20);
+	assert_int_equal(l[1].place, 1);
 	/* three links, one not measured (its learned weight as the largest) */
 	{
 		struct capacity_link m[3], *w[3];
