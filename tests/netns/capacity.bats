@@ -36,10 +36,12 @@ setup() {
 }
 
 # batch: 100 downloads of 1 MB (8 Mbit), 8 at a time, from the LAN to one
-# server; prints the wall time in ms, then the slowest download's
+# server; prints the wall time in ms, the slowest download's, and how
+# many failed (files.py gives up on a download silent for 10 s: one that
+# lost its retransmissions again and again)
 batch() {
 	in_lan python3 "$FILES" 100 8 1000000 "$SERVER1" |
-		python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["failed"] == 0, d; print(int(d["seconds"]*1000), int(d["max_s"]*1000))'
+		python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["seconds"]*1000), int(d["max_s"]*1000), d["failed"])'
 }
 
 # weights: "isp1 W1 (C1 Mbit/s), isp2 W2 (C2 Mbit/s)" from status
@@ -65,18 +67,18 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 # bats test_tags=long
 @test "weight = auto on 30/10 Mbit/s: 100 x 1 MB, 8 at a time, within 1.25x of the capacity bound from a cold start; after a swap to 10/30 within 1.25x" {
 	sim_up --lan --rates 30,10
-	local dir keep t1 t2 m1 m2 try
+	local dir keep t1 t2 m1 m2 f1 f2 try
 	# from a cold start: nothing learned yet, the first quarter second
 	# at 1:1; a second try (over 1.25x) starts a new daemon
 	for try in 1 2; do
 		((try == 1)) || stop_uplinkd
 		start_uplinkd "$AUTO_CONF"
 		wait_until 5000 both_up
-		read -r t1 m1 < <(batch)
-		echo "# 30/10 auto, cold start, try $try: 100 x 1 MB in $t1 ms (bound 20000 ms, slowest download $m1 ms); weights $(weights)" >&3
-		((t1 <= 25000)) && break
+		read -r t1 m1 f1 < <(batch)
+		echo "# 30/10 auto, cold start, try $try: 100 x 1 MB in $t1 ms (bound 20000 ms, slowest download $m1 ms, $f1 failed); weights $(weights)" >&3
+		((t1 <= 25000 && f1 == 0)) && break
 	done
-	((t1 <= 25000))
+	((t1 <= 25000 && f1 == 0))
 	# 6 long-lived echo connections from the LAN through all the weight
 	# changes after the swap: none may move (a moved one would go
 	# silent: NAT)
@@ -98,9 +100,9 @@ print(", ".join("%s %d (%s Mbit/s)" % (l["name"], l["weight"],
 			sim rate 1 30
 			sim rate 2 10
 		fi
-		read -r t2 m2 < <(batch)
-		echo "# swapped ($( ((try == 1)) && echo 10/30 || echo back to 30/10)), try $try: 100 x 1 MB in $t2 ms (slowest download $m2 ms); weights $(weights)" >&3
-		((t2 <= 25000)) && break
+		read -r t2 m2 f2 < <(batch)
+		echo "# swapped ($( ((try == 1)) && echo 10/30 || echo back to 30/10)), try $try: 100 x 1 MB in $t2 ms (slowest download $m2 ms, $f2 failed); weights $(weights)" >&3
+		((t2 <= 25000 && f2 == 0)) && break
 	done
 	kill -TERM "$keep"
 	wait "$keep" || true
@@ -110,7 +112,7 @@ cs = json.load(open(sys.argv[1]))
 print("# kept connections (isp, failed, longest echo wait s):",
       [(c["isp"], c["reason"], round(c["max_gap_s"], 1)) for c in cs])
 assert len(cs) == 6 and all(c["failed"] is None for c in cs), cs' "$dir/keep.json" >&3
-	((t2 <= 25000))
+	((t2 <= 25000 && f2 == 0))
 }
 
 @test "weight = auto: bandwidth bounds the learned capacity; status, watch and metrics show it" {
