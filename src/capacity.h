@@ -49,7 +49,10 @@
  * none below 1/CAP_FLOOR_DIV of it (so every link keeps being measured);
  * a link not yet measured counts as the largest estimate. New weights are
  * taken only CAP_APPLY_MS after the last change, and only if a link's
- * share moved by more than CAP_HYST_PCT % of itself.
+ * share moved by more than CAP_HYST_PCT % of itself. These are the
+ * learned weights; the weights in force, by which nftables deals out new
+ * connections, are capacity_place's: the learned ones levelled by the
+ * young connections each link carries (weighted least connections).
  */
 #ifndef UPLINKD_CAPACITY_H
 #define UPLINKD_CAPACITY_H

@@ -42,6 +42,8 @@ struct ctrack {
 	sd_event_source *io, *cio, *retry;
 	struct ctcount count;
 	struct ctyoung *young;		/* NULL: off */
+	void (*young_cb)(void *ud);	/* the young ones changed */
+	void *young_ud;
 	struct job *flush_job, *count_job;
 	uint32_t flush_mask, count_mask;	/* what each running job uses */
 	struct flush running;		/* valid while flush_job runs */
@@ -71,10 +73,12 @@ static void
 on_event(void *ud, const struct ctcount_ev *ev)
 {
 	struct ctrack *t = ud;
+	uint64_t gen;
 
 	ctcount_event(&t->count, ev->kind, ev->mark);
 	if (t->young == NULL || ev->id == 0)
 		return;
+	gen = t->young->gen;
 	switch (ev->kind) {
 	case CTCOUNT_NEW:
 		if (!ctcount_ev_load(ev))
@@ -90,6 +94,8 @@ on_event(void *ud, const struct ctcount_ev *ev)
 		ctyoung_end(t->young, ev->id);
 		break;
 	}
+	if (t->young->gen != gen && t->young_cb)
+		t->young_cb(t->young_ud);
 }
 
 static void
@@ -335,7 +341,7 @@ ctrack_free(struct ctrack *t)
 		return;
 	job_cancel(t->flush_job);
 	job_cancel(t->count_job);
-	ctrack_young_on(t, false);
+	ctrack_young_on(t, false, NULL, NULL);
 	sd_event_source_disable_unref(t->io);
 	sd_event_source_disable_unref(t->retry);
 	close(t->fd);
@@ -415,10 +421,12 @@ ctrack_freshness(const struct ctrack *t, struct ctrack_fresh *f)
 }
 
 void
-ctrack_young_on(struct ctrack *t, bool on)
+ctrack_young_on(struct ctrack *t, bool on, void (*cb)(void *ud), void *ud)
 {
 	int r;
 
+	t->young_cb = cb;
+	t->young_ud = ud;
 	if (on == (t->young != NULL))
 		return;
 	if (!on) {

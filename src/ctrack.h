@@ -46,8 +46,11 @@ void ctrack_freshness(const struct ctrack *t, struct ctrack_fresh *f);
 
 struct ctyoung;
 /* Follow the young connections per uplink (ctyoung.h), for weight = auto:
- * on opens a second event socket, for the closes; off frees it all. */
-void ctrack_young_on(struct ctrack *t, bool on);
+ * on opens a second event socket, for the closes, and calls cb(ud) (if
+ * not NULL) whenever an event changed the young counts; off frees it
+ * all. */
+void ctrack_young_on(struct ctrack *t, bool on, void (*cb)(void *ud),
+    void *ud);
 /* The young connections now; NULL when off (or it could not start). */
 const struct ctyoung *ctrack_young(struct ctrack *t);
 

@@ -5,10 +5,10 @@
  * probe RTTs go to its estimator (capacity.h); when the learned weights
  * change, the daemon is told, and its reconcile renders them into the
  * policy chains and the nexthop groups, in the one nftables transaction
- * and netlink diff of any plan. Between samples, every
- * DCAPACITY_PLACE_MS, the young connections per link are looked at and,
- * when they changed, the next ones placed (weighted least connections,
- * capacity_place). Connections already placed keep their link: the
+ * and netlink diff of any plan. At each sample, and between them when
+ * conntrack events changed the young connections per link (at most every
+ * DCAPACITY_PLACE_MS), the next connections are placed (weighted least
+ * connections, capacity_place). Connections already placed keep their link: the
  * choice lives in their conntrack mark.
  */
 #include <errno.h>
@@ -27,13 +27,13 @@
 #include "probe.h"
 
 struct dcapacity {
-	sd_event_source *src;
+	sd_event_source *src, *place_src;
 	struct dlink_set *links;
 	struct conf *const *confp;
 	struct ctrack *const *ctp;
 	struct capacity_set set;
-	unsigned int ticks;
 	uint64_t young_gen, young_born;	/* at the last placement */
+	uint64_t placed_us;		/* when */
 	void (*changed)(void *ud);
 	void *ud;
 };
@@ -163,27 +163,58 @@ place(struct dcapacity *dc, bool sampled)
 	return changed;
 }
 
+static bool
+auto_on(const struct dcapacity *dc)
+{
+	const struct conf *c = *dc->confp;
+
+	/* auto is all links or none (conf) */
+	return dc->links->n > 0 && dc->links->n <= CONF_MAX_LINKS &&
+	    c->links[0].weight_auto;
+}
+
+static int
+place_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct dcapacity *dc = userdata;
+
+	dc->placed_us = usec;
+	if (auto_on(dc) && place(dc, false))
+		dc->changed(dc->ud);
+	return 0;
+}
+
+/* The young connections changed: place again DCAPACITY_PLACE_MS after
+ * the last placement at the earliest (a burst of events, one wake). */
+static void
+young_changed(void *ud)
+{
+	struct dcapacity *dc = ud;
+	int enabled = SD_EVENT_OFF;
+
+	sd_event_source_get_enabled(dc->place_src, &enabled);
+	if (enabled != SD_EVENT_OFF)
+		return;
+	sd_event_source_set_time(dc->place_src, dc->placed_us +
+	    DCAPACITY_PLACE_MS * 1000ULL);
+	sd_event_source_set_enabled(dc->place_src, SD_EVENT_ONESHOT);
+}
+
 static int
 timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct dcapacity *dc = userdata;
-	const struct conf *c = *dc->confp;
-	bool on = dc->links->n > 0 && dc->links->n <= CONF_MAX_LINKS &&
-	    c->links[0].weight_auto;	/* auto is all links or none (conf) */
-	bool learned = false, sampled = false;
+	bool on = auto_on(dc), learned;
 
 	if (*dc->ctp != NULL)
-		ctrack_young_on(*dc->ctp, on);
-	if (on && dc->ticks++ % (DCAPACITY_SAMPLE_MS / DCAPACITY_PLACE_MS) ==
-	    0) {
-		learned = sample(dc, c, probe_now_ms());
-		sampled = true;
+		ctrack_young_on(*dc->ctp, on, young_changed, dc);
+	if (on) {
+		learned = sample(dc, *dc->confp, probe_now_ms());
+		dc->placed_us = usec;
+		if (place(dc, true) || learned)
+			dc->changed(dc->ud);
 	}
-	if (on && (place(dc, sampled) || learned))
-		dc->changed(dc->ud);
-	if (!on)
-		dc->ticks = 0;
-	sd_event_source_set_time(s, usec + (on ? DCAPACITY_PLACE_MS :
+	sd_event_source_set_time(s, usec + (on ? DCAPACITY_SAMPLE_MS :
 	    DCAPACITY_IDLE_MS) * 1000ULL);
 	return 0;
 }
@@ -206,7 +237,11 @@ dcapacity_new(sd_event *ev, struct dlink_set *s, struct conf *const *confp,
 	sd_event_now(ev, CLOCK_MONOTONIC, &now);
 	if ((rc = sd_event_add_time(ev, &dc->src, CLOCK_MONOTONIC, now, 1000,
 	    timer_cb, dc)) < 0 ||
-	    (rc = sd_event_source_set_enabled(dc->src, SD_EVENT_ON)) < 0) {
+	    (rc = sd_event_source_set_enabled(dc->src, SD_EVENT_ON)) < 0 ||
+	    (rc = sd_event_add_time(ev, &dc->place_src, CLOCK_MONOTONIC, now,
+	    1000, place_cb, dc)) < 0 ||
+	    (rc = sd_event_source_set_enabled(dc->place_src,
+	    SD_EVENT_OFF)) < 0) {
 		dcapacity_free(dc);
 		errno = -rc;
 		return NULL;
@@ -220,5 +255,6 @@ dcapacity_free(struct dcapacity *dc)
 	if (!dc)
 		return;
 	dc->src = sd_event_source_disable_unref(dc->src);
+	dc->place_src = sd_event_source_disable_unref(dc->place_src);
 	free(dc);
 }

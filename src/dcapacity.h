@@ -3,9 +3,9 @@
  * weight = auto in the running daemon: the thin shell that reads each
  * link's counters and gives them, with its probes' RTTs, to its estimator
  * (capacity.h) every DCAPACITY_SAMPLE_MS, so that new weights follow a
- * change of load or capacity within a fraction of a second; and every
- * DCAPACITY_PLACE_MS, when the young connections (ctyoung.h) changed,
- * places the next ones (capacity_place). Knows nothing of the daemon: it
+ * change of load or capacity within a fraction of a second; and when the
+ * young connections (ctyoung.h) changed, at most every
+ * DCAPACITY_PLACE_MS, places the next ones (capacity_place). Knows nothing of the daemon: it
  * calls changed() when the weights in force changed, and the daemon plans
  * again.
  */
@@ -22,7 +22,7 @@
 #include "dlink.h"
 
 #define DCAPACITY_SAMPLE_MS	250	/* with weight = auto */
-#define DCAPACITY_PLACE_MS	50	/* placement, with weight = auto */
+#define DCAPACITY_PLACE_MS	50	/* placements at most this often */
 #define DCAPACITY_IDLE_MS	1000	/* without: only to see a reload */
 #define DCAPACITY_RTT_MS	500	/* the probes' RTT of this long */
 
