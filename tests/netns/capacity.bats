@@ -6,9 +6,10 @@
 # and by the young connections each link carries (weighted least
 # connections). Links of 30 and 10 Mbit/s, no weights given: a batch of 100
 # downloads of 1 MB, 8 at a time, from the LAN finishes within 1.25x of
-# what 40 Mbit/s allow (20 s) from a cold start (measured 22.6-23.4 s;
-# weights 1:1 take 43 s); after the two links' rates are swapped, a second
-# batch within 1.25x too (measured 22.9-23.6 s).
+# what 40 Mbit/s allow (20 s) from a cold start (measured 23.1-24.3 s
+# here; weights 1:1 take 43 s); after the two links' rates are swapped, a
+# second batch within 1.25x too (measured 24.4-24.9 s here; more figures
+# in doc/BENCHMARKS.md).
 #
 #   ${P}lan 100.64.0.2 -- lan0 [${P}host] wan1 -- ${P}isp1 (tbf) --.
 #                                      wan2 -- ${P}isp2 (tbf) ----+-- ${P}inet
