@@ -355,6 +355,8 @@ ctrack_set_mask(struct ctrack *t, uint32_t mask)
 	if (mask == t->count.mask)
 		return;
 	ctcount_init(&t->count, mask);	/* a running count is discarded */
+	if (t->young != NULL)
+		ctyoung_init(t->young);	/* their slots were of the old mask */
 	next_job(t);
 }
 

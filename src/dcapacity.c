@@ -8,8 +8,8 @@
  * and netlink diff of any plan. At each sample, and between them when
  * conntrack events changed the young connections per link (at most every
  * DCAPACITY_PLACE_MS), the next connections are placed (weighted least
- * connections, capacity_place). Connections already placed keep their link: the
- * choice lives in their conntrack mark.
+ * connections, capacity_place). Connections already placed keep their
+ * link: the choice lives in their conntrack mark.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -143,7 +143,10 @@ place(struct dcapacity *dc, bool sampled)
 		v[i] = &dc->links->v[i].cap;
 		young[i] = y ? ctyoung_count(y, dc->links->v[i].conf->id) : 0;
 	}
-	changed = capacity_place(v, n, young, y ? (unsigned int)(y->born -
+	/* the next ones: as many as came since the last placement (a table
+	 * started afresh, after a new fwmark mask, has fewer) */
+	changed = capacity_place(v, n, young, y && y->born >= dc->young_born &&
+	    y->born - dc->young_born < UINT32_MAX ? (unsigned int)(y->born -
 	    dc->young_born) : 1);
 	if (y) {
 		dc->young_gen = y->gen;
@@ -254,6 +257,8 @@ dcapacity_free(struct dcapacity *dc)
 {
 	if (!dc)
 		return;
+	if (*dc->ctp != NULL)
+		ctrack_young_on(*dc->ctp, false, NULL, NULL);
 	dc->src = sd_event_source_disable_unref(dc->src);
 	dc->place_src = sd_event_source_disable_unref(dc->place_src);
 	free(dc);
